@@ -1,0 +1,156 @@
+"""The database file: where it is, its schema, short write access, read snapshots.
+
+DuckDB lets one process hold a file read-write, and that process blocks every
+other one, readers included. So writers take an exclusive lock file, open the
+database, do one thing and close it; readers never open the live file: they
+read a copy (a snapshot) made under a shared lock whenever the file changed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from warehouse import datasets
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
+LOCK_TIMEOUT_S = 120.0
+
+LOADS_DDL = """
+create table if not exists meta.loads (
+    load_id bigint primary key,
+    dataset varchar not null,
+    file_name varchar not null,
+    sha256 varchar not null,
+    sheet varchar,
+    status varchar not null,          -- loaded | rejected
+    rows_read integer,
+    rows_loaded integer,
+    n_errors integer,
+    n_warnings integer,
+    findings json,
+    loaded_by varchar,
+    loaded_at timestamp not null,
+    stored_path varchar,
+    is_sample boolean not null default false,
+    retracted_at timestamp,
+    retracted_by varchar
+)
+"""
+
+
+def db_path() -> Path:
+    """The warehouse file: $WAREHOUSE_DB or data/warehouse.duckdb."""
+    return Path(os.environ.get("WAREHOUSE_DB") or DEFAULT_DB)
+
+
+def data_dir(db: Path) -> Path:
+    """Folder beside the database holding archive/, quarantine/ and snapshots."""
+    return db.parent
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the meta and raw schemas and tables when missing (idempotent)."""
+    con.execute("create schema if not exists meta")
+    con.execute("create schema if not exists raw")
+    con.execute("create sequence if not exists meta.load_id_seq start 1")
+    con.execute(LOADS_DDL)
+    for ds in datasets.DATASETS.values():
+        cols = ", ".join(f"{name} {sql_type}" for name, sql_type in datasets.raw_columns(ds))
+        con.execute(f"create table if not exists raw.{ds.name} ({cols})")
+
+
+@contextmanager
+def _flock(db: Path, mode: int, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    lock_path = db.with_name(db.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"Cơ sở dữ liệu đang bận (khóa {lock_path}); hãy thử lại sau.") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def write_connection(db: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An exclusive, short-lived read-write connection; closed (checkpointed) on exit."""
+    db = Path(db or db_path())
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with _flock(db, fcntl.LOCK_EX):
+        con = duckdb.connect(str(db), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        try:
+            ensure_schema(con)
+            yield con
+        finally:
+            con.close()
+
+
+def generation(db: Path) -> str:
+    """A token that changes whenever a writer changed the file."""
+    try:
+        st = db.stat()
+    except FileNotFoundError:
+        return "missing"
+    return f"{st.st_mtime_ns}-{st.st_size}"
+
+
+class Snapshots:
+    """Read-only connections to copies of the database, renewed when it changes.
+
+    `connection()` returns (generation, connection). Use `con.cursor()` per
+    thread: a DuckDB connection is not thread-safe, its cursors are.
+    """
+
+    def __init__(self, db: Path | None = None):
+        self.db = Path(db or db_path())
+        self.folder = data_dir(self.db) / ".snapshots"
+        self._lock = threading.Lock()
+        self._gen: str | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def connection(self) -> tuple[str, duckdb.DuckDBPyConnection]:
+        with self._lock:
+            if self._con is None or generation(self.db) != self._gen:
+                self._renew()
+            return self._gen, self._con
+
+    def _renew(self) -> None:
+        if not self.db.exists():
+            raise FileNotFoundError(
+                f"Chưa có kho dữ liệu {self.db}. Chạy 'python -m warehouse seed' (hoặc 'make run') trước."
+            )
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with _flock(self.db, fcntl.LOCK_SH):
+            gen = generation(self.db)
+            target = self.folder / f"{self.db.stem}-{gen}.duckdb"
+            if not target.exists():
+                tmp = target.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
+                shutil.copyfile(self.db, tmp)
+                os.replace(tmp, target)
+        self._con = duckdb.connect(str(target), read_only=True)
+        self._gen = gen
+        self._remove_old(keep=target)
+
+    def _remove_old(self, keep: Path) -> None:
+        """Delete older snapshot files (open connections keep their inode alive)."""
+        for old in self.folder.glob(f"{self.db.stem}-*.duckdb"):
+            if old != keep and old.stat().st_mtime < time.time() - 60:
+                old.unlink(missing_ok=True)
