@@ -1,0 +1,161 @@
+"""Command line for operators and schedules: python -m warehouse <command>.
+
+Exit codes: 0 success; 1 a file was rejected (or a check failed); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+def _print_result(result) -> None:
+    print(result.summary())
+    for finding in result.findings:
+        print("  " + finding.describe())
+
+
+def cmd_seed(args) -> int:
+    from warehouse import load
+
+    results = load.seed()
+    for r in results:
+        _print_result(r)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_load(args) -> int:
+    from warehouse import load
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Không tìm thấy tệp '{path}'.", file=sys.stderr)
+        return 2
+    result = load.load_path(path, args.dataset, loaded_by=args.user)
+    if result.status == load.LOADED and args.dataset is None:
+        print(f"Nhận diện bộ dữ liệu: {result.dataset}")
+    _print_result(result)
+    return 0 if result.ok else 1
+
+
+def cmd_load_dir(args) -> int:
+    from warehouse import load
+
+    folder = Path(args.dir)
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith("~$"))
+    rejected = 0
+    for path in files:
+        result = load.load_path(path, None, loaded_by=args.user)
+        _print_result(result)
+        rejected += result.status == load.REJECTED
+    print(f"{len(files)} tệp, {rejected} bị từ chối.")
+    return 1 if rejected else 0
+
+
+def cmd_loads(args) -> int:
+    from warehouse import db, queries
+
+    snapshot = db.Snapshots()
+    _, con = snapshot.connection()
+    frame = queries.load_history(con.cursor(), limit=args.limit)
+    if frame.empty:
+        print("Chưa có lần nạp nào.")
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def cmd_retract(args) -> int:
+    from warehouse import db, load
+
+    try:
+        with db.write_connection() as con:
+            print(load.retract(con, args.load_id, by=args.user))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_build(args) -> int:
+    from warehouse import db, models
+
+    with db.write_connection() as con:
+        views = models.build(con)
+    print(f"Đã tạo {len(views)} view: {', '.join(views)}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from warehouse import db, quality
+
+    with db.write_connection() as con:
+        report = quality.check_loaded(con)
+    failed = 0
+    for dataset, findings in report.items():
+        errs = [f for f in findings if f.severity == "error"]
+        failed += bool(errs)
+        print(f"{dataset}: {len(errs)} lỗi, {len(findings) - len(errs)} cảnh báo")
+        for f in findings[:50]:
+            print("  " + f.describe())
+    return 1 if failed else 0
+
+
+def cmd_samples(args) -> int:
+    from warehouse import samples
+
+    for path in samples.write_samples(Path(args.out)):
+        print(path)
+    return 0
+
+
+def cmd_suites(args) -> int:
+    from warehouse import suites
+
+    for path in suites.write_drafts():
+        print(path)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m warehouse", description="Kho dữ liệu chuyển đổi số Quảng Ngãi")
+    p.add_argument("--user", default=None, help="tên người nạp ghi vào lịch sử (mặc định: tài khoản hệ điều hành)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("seed", help="tạo kho, nạp danh mục xã và dữ liệu mẫu (chạy lại không sao)").set_defaults(fn=cmd_seed)
+    load = sub.add_parser("load", help="kiểm tra và nạp một tệp Excel/CSV")
+    load.add_argument("file")
+    load.add_argument("--dataset", default=None, help="communes|broadband|dvctt|bdhvs|targets (mặc định: tự nhận diện)")
+    load.set_defaults(fn=cmd_load)
+    load_dir = sub.add_parser("load-dir", help="nạp mọi tệp mới của một thư mục")
+    load_dir.add_argument("dir")
+    load_dir.set_defaults(fn=cmd_load_dir)
+    loads = sub.add_parser("loads", help="lịch sử nạp")
+    loads.add_argument("--limit", type=int, default=50)
+    loads.set_defaults(fn=cmd_loads)
+    retract = sub.add_parser("retract", help="thu hồi một lần nạp (không xóa gì)")
+    retract.add_argument("load_id", type=int)
+    retract.set_defaults(fn=cmd_retract)
+    sub.add_parser("build", help="tạo lại các view trong sql/").set_defaults(fn=cmd_build)
+    sub.add_parser("check", help="chạy lại kiểm tra trên dữ liệu đã nạp").set_defaults(fn=cmd_check)
+    samples = sub.add_parser("samples", help="sinh lại các tệp dữ liệu mẫu")
+    samples.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "data" / "samples"))
+    samples.set_defaults(fn=cmd_samples)
+    sub.add_parser("suites", help="viết bản nháp bộ kiểm tra great-expectations từ danh mục cột").set_defaults(fn=cmd_suites)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except (FileNotFoundError, TimeoutError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""Load one file: read, check, and write it in one transaction — or record why not.
+
+Every attempt, accepted or rejected, becomes a row of meta.loads; the original
+file is kept under archive/ (accepted) or quarantine/ (rejected). Raw rows are
+never updated or deleted: staging lets the newest load win, and a retracted
+load simply stops counting.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from warehouse import datasets, db, ingest, quality
+from warehouse.communes import CommuneIndex
+from warehouse.findings import ERROR, Finding, errors, sort_key, warnings
+
+REFERENCE_COMMUNES = db.PROJECT_ROOT / "data" / "reference" / "communes.csv"
+SAMPLES_DIR = db.PROJECT_ROOT / "data" / "samples"
+
+LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
+
+
+@dataclass
+class LoadResult:
+    status: str  # loaded | rejected | duplicate
+    file_name: str
+    sha256: str
+    dataset: str | None = None
+    load_id: int | None = None
+    rows: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    table: ingest.Table | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    previous_load_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (LOADED, DUPLICATE)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return errors(self.findings)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return warnings(self.findings)
+
+    def summary(self) -> str:
+        """One Vietnamese sentence for the CLI and the upload page."""
+        if self.status == DUPLICATE:
+            return f"Tệp '{self.file_name}' đã được nạp trước đó (lần nạp #{self.previous_load_id}); không nạp lại."
+        if self.status == LOADED:
+            extra = f", {len(self.warnings)} cảnh báo" if self.warnings else ""
+            return f"Đã nạp {self.rows} dòng của '{self.file_name}' vào bộ '{self.dataset}' (lần nạp #{self.load_id}{extra})."
+        return (f"Từ chối tệp '{self.file_name}': {len(self.errors)} lỗi"
+                f"{f', {len(self.warnings)} cảnh báo' if self.warnings else ''}. Không ghi dòng nào vào kho.")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- reads
+
+
+def known_communes(con: duckdb.DuckDBPyConnection) -> CommuneIndex:
+    """The communes names resolve against: the warehouse's current units, else the reference list."""
+    try:
+        rows = con.execute("select commune_code, commune_name from stg_communes where is_current").fetchall()
+    except duckdb.CatalogException:
+        rows = con.execute("""
+            select commune_code, arg_max(commune_name, load_id)
+            from raw.communes join meta.loads using (load_id)
+            where status = 'loaded' and retracted_at is null
+            group by commune_code
+        """).fetchall()
+    if not rows:
+        with open(REFERENCE_COMMUNES, encoding="utf-8") as fh:
+            rows = [(r["commune_code"], r["commune_name"]) for r in csv.DictReader(fh)]
+    return CommuneIndex(rows)
+
+
+def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
+    """The load that already brought in this exact file and still counts."""
+    row = con.execute("""
+        select load_id from meta.loads
+        where sha256 = ? and status = 'loaded' and retracted_at is null
+        order by load_id limit 1
+    """, [sha256]).fetchone()
+    return row[0] if row else None
+
+
+# ---------------------------------------------------------------- check
+
+
+def check_file(path: Path, dataset: str | None, communes: CommuneIndex) -> tuple[ingest.Table | None, list[Finding], dict]:
+    """Read and validate a file without touching the warehouse."""
+    timings = {}
+    t0 = time.perf_counter()
+    try:
+        table = ingest.read_table(path, dataset, communes)
+    except ingest.IngestError as exc:
+        return None, [Finding(ERROR, str(exc), rule="read")], {"read": time.perf_counter() - t0}
+    timings["read"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    gx_findings = quality.validate(table.dataset, table.frame, table.sheet, table.headers)
+    timings["checks"] = time.perf_counter() - t1
+    findings = table.findings + _drop_echoes(gx_findings, table.findings)
+    return table, sorted(findings, key=sort_key), timings
+
+
+def _drop_echoes(gx_findings: list[Finding], read_findings: list[Finding]) -> list[Finding]:
+    """A cell that could not be read is NULL: don't also report it as 'empty'."""
+    flagged = {f.row for f in read_findings if f.row is not None}
+    return [f for f in gx_findings
+            if not (f.rule == "expect_column_values_to_not_be_null" and f.row in flagged)]
+
+
+# ---------------------------------------------------------------- write
+
+
+def _store(path: Path, folder: Path, load_id: int, sha256: str, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{load_id:06d}_{sha256[:12]}_{name}"
+    shutil.copyfile(path, target)
+    return target
+
+
+def _database_folder(con: duckdb.DuckDBPyConnection) -> Path | None:
+    row = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
+    return Path(row[0]).parent if row and row[0] else None
+
+
+def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *,
+               loaded_by: str, is_sample: bool) -> None:
+    """Record the attempt and, when accepted, its rows: one transaction. Sets result.load_id."""
+    t0 = time.perf_counter()
+    con.begin()
+    try:
+        load_id = con.execute("select nextval('meta.load_id_seq')").fetchone()[0]
+        folder = _database_folder(con)
+        stored = None
+        if folder is not None:
+            sub = "archive" if result.status == LOADED else "quarantine"
+            stored = _store(path, folder / sub, load_id, result.sha256, result.file_name)
+        _insert_meta(con, load_id, result, stored, loaded_by, is_sample)
+        if result.status == LOADED:
+            _insert_rows(con, result.dataset, result.table.frame, load_id)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    result.load_id = load_id
+    result.timings["insert"] = time.perf_counter() - t0
+
+
+def _insert_meta(con, load_id: int, result: LoadResult, stored: Path | None, loaded_by: str, is_sample: bool) -> None:
+    table = result.table
+    con.execute("""
+        insert into meta.loads (load_id, dataset, file_name, sha256, sheet, status, rows_read, rows_loaded,
+                                n_errors, n_warnings, findings, loaded_by, loaded_at, stored_path, is_sample)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """, [
+        load_id, result.dataset or "?", result.file_name, result.sha256, table.sheet if table else None,
+        result.status, table.rows if table else 0, result.rows, len(result.errors), len(result.warnings),
+        json.dumps([f.as_dict() for f in result.findings], ensure_ascii=False), loaded_by,
+        datetime.now(), str(stored) if stored else None, is_sample,
+    ])
+
+
+def _insert_rows(con, dataset: str, frame: pd.DataFrame, load_id: int) -> None:
+    ds = datasets.get(dataset)
+    columns = [name for name, _ in datasets.raw_columns(ds) if name != "load_id"]
+    rows = frame.reindex(columns=columns)
+    con.register("incoming_rows", rows)
+    try:
+        select = ", ".join(f"cast({c} as {t}) as {c}" for c, t in datasets.raw_columns(ds) if c != "load_id")
+        con.execute(f"insert into raw.{ds.name} by name select {select}, ? as load_id from incoming_rows", [load_id])
+    finally:
+        con.unregister("incoming_rows")
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, dataset: str | None = None, *,
+              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None) -> LoadResult:
+    """Validate and load one file with an open read-write connection."""
+    path = Path(path)
+    result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
+    result.previous_load_id = find_duplicate(con, result.sha256)
+    if result.previous_load_id is not None:
+        return result
+    table, findings, timings = check_file(path, dataset, known_communes(con))
+    _settle(result, table, findings, timings)
+    write_load(con, result, path, loaded_by=loaded_by or _user(), is_sample=is_sample)
+    return result
+
+
+def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = None,
+              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None) -> LoadResult:
+    """Load a file into the warehouse file, holding the write lock only to look up and to write.
+
+    The slow part (reading, great-expectations) runs without the lock, so the
+    app's readers and other loads are not held up.
+    """
+    path = Path(path)
+    result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
+    with db.write_connection(db_file) as con:
+        result.previous_load_id = find_duplicate(con, result.sha256)
+        communes = known_communes(con)
+    if result.previous_load_id is not None:
+        return result
+    table, findings, timings = check_file(path, dataset, communes)
+    _settle(result, table, findings, timings)
+    with db.write_connection(db_file) as con:
+        result.previous_load_id = find_duplicate(con, result.sha256)  # a parallel load may have won
+        if result.previous_load_id is not None:
+            result.status = DUPLICATE
+            return result
+        write_load(con, result, path, loaded_by=loaded_by or _user(), is_sample=is_sample)
+    return result
+
+
+def _settle(result: LoadResult, table: ingest.Table | None, findings: list[Finding], timings: dict) -> None:
+    result.table, result.findings, result.timings = table, findings, timings
+    result.dataset = table.dataset if table else None
+    result.status = REJECTED if errors(findings) or table is None else LOADED
+    result.rows = table.rows if table and result.status == LOADED else 0
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def retract(con: duckdb.DuckDBPyConnection, load_id: int, by: str | None = None) -> str:
+    """Undo a load: its rows stop counting; nothing is deleted. Returns a Vietnamese message."""
+    row = con.execute("select status, retracted_at from meta.loads where load_id = ?", [load_id]).fetchone()
+    if row is None:
+        raise ValueError(f"Không có lần nạp #{load_id}.")
+    if row[0] != LOADED:
+        raise ValueError(f"Lần nạp #{load_id} đã bị từ chối nên không có gì để thu hồi.")
+    if row[1] is not None:
+        raise ValueError(f"Lần nạp #{load_id} đã được thu hồi lúc {row[1]:%d/%m/%Y %H:%M}.")
+    con.execute("update meta.loads set retracted_at = ?, retracted_by = ? where load_id = ?",
+                [datetime.now(), by or _user(), load_id])
+    return f"Đã thu hồi lần nạp #{load_id}: các dòng của lần nạp này không còn được tính."
+
+
+def seed(db_file: Path | None = None) -> list[LoadResult]:
+    """Create the warehouse and load the reference communes and the sample workbooks (idempotent)."""
+    from warehouse import models
+
+    results = [load_path(REFERENCE_COMMUNES, "communes", db_file=db_file, loaded_by="seed")]
+    with db.write_connection(db_file) as con:
+        models.build(con)
+    for path in sorted(SAMPLES_DIR.glob("*.xlsx")):
+        results.append(load_path(path, path.stem, db_file=db_file, loaded_by="seed", is_sample=True))
+    return results

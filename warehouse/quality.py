@@ -1,0 +1,168 @@
+"""Run a dataset's great-expectations suite on a conformed DataFrame.
+
+The suite (expectations/<dataset>.json) is validated on the pandas DataFrame
+before anything is written. great-expectations is imported here, lazily, so
+that drawing a page never pays for it. Results become Findings: sheet, Excel
+row, Vietnamese column header, value, and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from warehouse import datasets
+from warehouse.findings import ERROR, Finding
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
+MAX_ROWS_PER_EXPECTATION = 200
+_gx_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def load_suite(dataset: str) -> dict:
+    """The suite JSON of a dataset, as reviewed in expectations/."""
+    return json.loads((EXPECTATIONS_DIR / f"{dataset}.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _batch_definition():
+    """An ephemeral GX context with one pandas dataframe asset; no telemetry, no progress bars."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("uploads")
+    return source.add_dataframe_asset("table").add_batch_definition_whole_dataframe("whole")
+
+
+def add_derived_columns(frame: pd.DataFrame, suite: dict) -> pd.DataFrame:
+    """Columns the suite's consistency checks read: sum of parts minus whole (NULL if any is NULL)."""
+    frame = frame.copy()
+    for name, spec in suite["meta"].get("derived_columns", {}).items():
+        cols = spec["sum_of"] + [spec["minus"]]
+        if all(c in frame.columns for c in cols):
+            total = sum(frame[c].astype("Float64") for c in spec["sum_of"])
+            frame[name] = total - frame[spec["minus"]].astype("Float64")
+    return frame
+
+
+def _numpy_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Nullable Int64/Float64 → float64 with NaN: GX vectorises only numpy dtypes."""
+    for name, dtype in frame.dtypes.items():
+        if isinstance(dtype, (pd.Int64Dtype, pd.Float64Dtype)):
+            frame[name] = frame[name].astype("float64")
+    return frame
+
+
+def validate(dataset: str, frame: pd.DataFrame, sheet: str | None = None,
+             headers: dict[str, str] | None = None) -> list[Finding]:
+    """Findings of the dataset's suite on `frame` (which has a source_row column)."""
+    from great_expectations.core import ExpectationSuite
+
+    suite_json = load_suite(dataset)
+    checked = _numpy_numbers(add_derived_columns(frame, suite_json))
+    suite = ExpectationSuite(**json.loads(json.dumps(suite_json)))
+    with _gx_lock:  # the shared GX context is not thread-safe
+        batch = _batch_definition().get_batch(batch_parameters={"dataframe": checked})
+        result = batch.validate(suite, result_format={
+            "result_format": "COMPLETE", "unexpected_index_column_names": ["source_row"],
+            "partial_unexpected_count": 0,
+        })
+    labels = _labels(dataset, headers or {})
+    findings = []
+    for r in result.results:
+        if not r.success:
+            findings += _findings(r, sheet, labels, set(checked.columns))
+    return [_explain_sum(f, checked, suite_json) for f in findings]
+
+
+def _explain_sum(finding: Finding, frame: pd.DataFrame, suite: dict) -> Finding:
+    """For a sum rule, show the arithmetic: '1.644 + 47 = 1.691 ≠ 1.686'."""
+    spec = suite["meta"].get("derived_columns", {}).get(finding.canonical or "")
+    if spec is None or finding.row is None:
+        return finding
+    row = frame.loc[frame["source_row"] == finding.row].iloc[0]
+    parts = [_fmt(row[c]) for c in spec["sum_of"]]
+    total = _fmt(sum(row[c] for c in spec["sum_of"]))
+    value = f"{' + '.join(parts)} = {total} ≠ {_fmt(row[spec['minus']])}"
+    return replace(finding, value=value)
+
+
+def _labels(dataset: str, headers: dict[str, str]) -> dict[str, str]:
+    ds = datasets.get(dataset)
+    labels = {c.name: headers.get(c.name, c.label) for c in ds.columns}
+    for name, parts, whole in ds.sums:
+        labels[f"check__{name}"] = labels[whole]
+    return labels
+
+
+def _findings(r, sheet: str | None, labels: dict[str, str], present: set[str]) -> list[Finding]:
+    """Turn one failed expectation into findings, one per offending row (capped)."""
+    config = r.expectation_config
+    kwargs, meta = config.kwargs, config.meta or {}
+    severity, message = meta.get("severity", ERROR), meta.get("message", config.type)
+    columns = _columns_of(kwargs)
+    if any(c not in present for c in columns):
+        if config.type == "expect_column_to_exist":
+            return [Finding(severity, message, sheet, None, labels.get(columns[0], columns[0]),
+                            rule=config.type, canonical=columns[0])]
+        return []  # a missing column is reported once, by expect_column_to_exist
+    rows = (r.result or {}).get("unexpected_index_list") or []
+    column = columns[-1] if columns else None
+    out = [
+        Finding(severity, message, sheet, int(item["source_row"]),
+                labels.get(column, column), _value(item, columns), config.type, column)
+        for item in rows[:MAX_ROWS_PER_EXPECTATION]
+    ]
+    if len(rows) > MAX_ROWS_PER_EXPECTATION:
+        out.append(Finding(severity, f"{message} — và {len(rows) - MAX_ROWS_PER_EXPECTATION} dòng khác",
+                           sheet, None, labels.get(column, column), rule=config.type))
+    return out
+
+
+def _columns_of(kwargs: dict) -> list[str]:
+    if "column_list" in kwargs:
+        return list(kwargs["column_list"])
+    if "column_A" in kwargs:
+        return [kwargs["column_A"], kwargs["column_B"]]
+    return [kwargs["column"]] if "column" in kwargs else []
+
+
+def _value(item: dict, columns: list[str]) -> str | None:
+    """The offending value(s) as the analyst typed them: '3.781', or 'a / b' for pairs."""
+    shown = [_fmt(item.get(c)) for c in columns if c in item]
+    shown = [s for s in shown if s is not None]
+    return " / ".join(shown) if shown else None
+
+
+def _fmt(value) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
+def check_loaded(con) -> dict[str, list[Finding]]:
+    """Re-run every dataset's suite on what staging holds now, one load at a time."""
+    report = {}
+    for name in datasets.DATASETS:
+        frame = con.execute(f"select * from stg_{name}").df()
+        findings = []
+        for load_id, rows in frame.groupby("load_id"):
+            findings += validate(name, rows.drop(columns=["load_id"]), sheet=f"lần nạp #{load_id}")
+        report[name] = findings
+    return report
