@@ -1,0 +1,61 @@
+"""Entry point: `streamlit run app.py`. Router, shared sidebar, first-run seeding."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+from warehouse import db, formatting  # noqa: E402
+
+import ui  # noqa: E402
+
+st.set_page_config(page_title="Chuyển đổi số Quảng Ngãi", page_icon=":material/hub:", layout="wide")
+
+
+def bootstrap() -> None:
+    """On a fresh machine, create the warehouse with the reference and sample data."""
+    if db.db_path().exists():
+        return
+    with st.spinner("Đang tạo kho dữ liệu và nạp dữ liệu mẫu (lần chạy đầu tiên)…"):
+        from warehouse import load
+
+        load.seed()
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.caption("Theo dõi chuyển đổi số 96 xã, phường, đặc khu tỉnh Quảng Ngãi")
+        ui.sample_badge()
+        fresh = ui.query("data_freshness")
+        for row in fresh.itertuples():
+            if row.latest_period is not None and not _missing(row.latest_period):
+                st.caption(f"{_DATASET_NAMES.get(row.dataset, row.dataset)}: số liệu đến {formatting.day(row.latest_period)}")
+
+
+_DATASET_NAMES = {"broadband": "Hạ tầng số", "dvctt": "DVCTT", "bdhvs": "BDHVS"}
+
+
+def _missing(value) -> bool:
+    try:
+        return value != value  # NaT / NaN
+    except TypeError:
+        return False
+
+
+bootstrap()
+pages = [
+    st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
+    st.Page("pages/compare.py", title="So sánh xã", icon=":material/bar_chart:"),
+    st.Page("pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
+    st.Page("pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:"),
+    st.Page("pages/history.py", title="Lịch sử tải", icon=":material/history:"),
+]
+page = st.navigation(pages)
+try:
+    sidebar()
+except FileNotFoundError as exc:
+    ui.warehouse_missing(exc)
+page.run()

@@ -1,0 +1,50 @@
+"""Bình dân học vụ số: the rankings of one snapshot, x/n, and movement since the previous one."""
+
+import streamlit as st
+
+import ui
+from warehouse import formatting
+
+st.title("Bình dân học vụ số — xếp hạng các xã")
+ui.sample_badge()
+st.caption("Hạng do kho dữ liệu tính (1 + số đơn vị đứng trên), trong số các đơn vị có số liệu cùng ngày. "
+           "«Theo dân số» = học viên trên 1.000 dân (dân số ước tính).")
+
+snapshots = ui.query("bdhvs_snapshots")
+if not snapshots:
+    st.info("Chưa có số liệu Bình dân học vụ số.", icon=":material/info:")
+    st.stop()
+snapshot = st.selectbox("Ngày số liệu", snapshots, index=snapshots.index(ui.param_choice("date", snapshots, snapshots[0])),
+                        format_func=formatting.day, key="bdhvs_date")
+ui.set_params(date=snapshot)
+
+frame = ui.query("bdhvs_rankings", snapshot)
+n = int(frame["units_ranked"].max()) if len(frame) else 0
+previous = frame["prev_snapshot_date"].dropna()
+st.caption(f"{n} đơn vị được xếp hạng"
+           + (f" · thay đổi so với ngày {formatting.day(previous.iloc[0])}" if len(previous) else ""))
+
+
+def movement(change) -> str:
+    """+3 → 'lên 3', −2 → 'xuống 2'."""
+    if change is None or change != change:
+        return "–"
+    change = int(change)
+    return f"lên {change}" if change > 0 else (f"xuống {-change}" if change < 0 else "giữ nguyên")
+
+
+table = frame[[
+    "commune_name", "learners", "rank_learners", "rank_learners_change", "topics_completed", "rank_topics",
+    "certificates", "rank_certificates", "learners_per_1000", "rank_per_population", "rank_per_population_change",
+]].rename(columns={
+    "commune_name": "Đơn vị", "learners": "Học viên", "rank_learners": f"Hạng học viên (/{n})",
+    "rank_learners_change": "Thay đổi hạng học viên", "topics_completed": "Chuyên đề hoàn thành",
+    "rank_topics": f"Hạng chuyên đề (/{n})", "certificates": "Chứng nhận", "rank_certificates": f"Hạng chứng nhận (/{n})",
+    "learners_per_1000": "Học viên / 1.000 dân", "rank_per_population": f"Hạng theo dân số (/{n})",
+    "rank_per_population_change": "Thay đổi hạng theo dân số",
+})
+formats = {col: formatting.number for col in table.columns if col.startswith(("Học viên", "Chuyên", "Chứng", "Hạng"))}
+formats["Học viên / 1.000 dân"] = lambda v: formatting.number(v, 1)
+formats["Thay đổi hạng học viên"] = movement
+formats["Thay đổi hạng theo dân số"] = movement
+st.dataframe(ui.styled(table, formats), hide_index=True, use_container_width=True, height=600)

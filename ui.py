@@ -1,0 +1,151 @@
+"""The app's adapter between Streamlit and warehouse/: cached reads, shared widgets.
+
+Reads go to a read-only snapshot of the warehouse (warehouse.db.Snapshots);
+every cached query is keyed on the snapshot's generation, so a load made by
+the upload page or by `python -m warehouse load` shows at the next rerun.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from warehouse import db, formatting, metrics, queries
+
+SAMPLE_NOTE = "Dữ liệu mẫu — số liệu minh họa, không phải số liệu chính thức"
+
+
+@st.cache_resource(show_spinner=False)
+def snapshots() -> db.Snapshots:
+    return db.Snapshots()
+
+
+def generation() -> str:
+    return snapshots().connection()[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, gen: str, args: tuple, kwargs: tuple) -> Any:
+    _, con = snapshots().connection()
+    cursor = con.cursor()
+    try:
+        return getattr(queries, name)(cursor, *args, **dict(kwargs))
+    finally:
+        cursor.close()
+
+
+def query(name: str, *args, **kwargs) -> Any:
+    """Run warehouse.queries.<name> on the current snapshot, cached per generation."""
+    return _cached(name, generation(), tuple(args), tuple(sorted(kwargs.items())))
+
+
+# ---------------------------------------------------------------- query params
+
+
+def param_choice(name: str, options: list, default: Any) -> Any:
+    """A value from the URL if it is one of `options` (allow-list), else `default`."""
+    value = st.query_params.get(name)
+    by_text = {str(o): o for o in options}
+    return by_text.get(value, default)
+
+
+def param_list(name: str, options: list[str]) -> list[str]:
+    return [v for v in st.query_params.get_all(name) if v in options]
+
+
+def set_params(**values: Any) -> None:
+    """Write the view's choices to the URL so a copied link reopens it."""
+    for name, value in values.items():
+        if value is None or value == []:
+            st.query_params.pop(name, None)
+        elif isinstance(value, list):
+            st.query_params[name] = [str(v) for v in value]
+        else:
+            st.query_params[name] = str(value)
+
+
+# ---------------------------------------------------------------- display
+
+
+def sample_badge() -> None:
+    if query("has_sample_data"):
+        st.badge(SAMPLE_NOTE, icon=":material/science:", color="orange")
+
+
+def styled(frame: pd.DataFrame, formats: dict[str, Any]):
+    """A Styler showing Vietnamese formats while the table still sorts on the numbers."""
+    return frame.style.format({col: fn for col, fn in formats.items() if col in frame.columns}, na_rep="–")
+
+
+def metric_format(metric: metrics.Metric):
+    return metric.format
+
+
+def period_label(dataset: str, period_start: Any, period_end: Any) -> str:
+    """How a period reads: 'tháng 11/2025', '01/07/2025 – 30/10/2025', 'ngày 18/11/2025'."""
+    if dataset == "broadband":
+        return f"tháng {pd.Timestamp(period_end):%m/%Y}"
+    if dataset == "dvctt" and period_start is not None and not pd.isna(period_start):
+        return f"{formatting.day(period_start)} – {formatting.day(period_end)}"
+    return f"ngày {formatting.day(period_end)}"
+
+
+def warehouse_missing(exc: Exception) -> None:
+    st.error(str(exc), icon=":material/database_off:")
+    st.stop()
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def save_upload(uploaded) -> "Path":
+    """Keep an uploaded file on disk under its own name, in a folder per content hash."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    data = uploaded.getvalue()
+    folder = Path(tempfile.gettempdir()) / "cds-uploads" / hashlib.sha256(data).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(uploaded.name).name
+    if not path.exists():
+        path.write_bytes(data)
+    return path
+
+
+def check_upload(path, dataset: str | None):
+    """Read and validate an uploaded file once per (file, dataset, generation)."""
+    from warehouse import load
+
+    key = ("upload_check", str(path), dataset, generation())
+    if st.session_state.get("upload_check_key") != key:
+        _, con = snapshots().connection()
+        cursor = con.cursor()
+        try:
+            communes = load.known_communes(cursor)
+        finally:
+            cursor.close()
+        table, findings, _ = load.check_file(path, dataset, communes)
+        st.session_state["upload_check_key"] = key
+        st.session_state["upload_check_value"] = (table, findings)
+    return st.session_state["upload_check_value"]
+
+
+FINDING_COLUMNS = {"severity": "Mức độ", "sheet": "Trang tính", "row": "Dòng", "column": "Cột",
+                   "value": "Giá trị", "message": "Yêu cầu / vấn đề"}
+
+
+def findings_frame(findings) -> pd.DataFrame:
+    return findings_frame_from(pd.DataFrame([f.as_dict() for f in findings], columns=list(FINDING_COLUMNS)))
+
+
+def findings_frame_from(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.assign(severity=frame["severity"].map({"error": "Lỗi", "warning": "Cảnh báo"}))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame[list(FINDING_COLUMNS)].rename(columns=FINDING_COLUMNS)
+
+
+def current_user() -> str:
+    return "ứng dụng web"
