@@ -20,8 +20,11 @@ def _print_result(result) -> None:
 
 
 def cmd_seed(args) -> int:
-    from warehouse import load
+    from warehouse import db, load
 
+    if args.if_empty and db.db_path().exists():
+        print(f"Kho dữ liệu {db.db_path()} đã có; bỏ qua bước nạp dữ liệu mẫu.")
+        return 0
     results = load.seed()
     for r in results:
         _print_result(r)
@@ -125,7 +128,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m warehouse", description="Kho dữ liệu chuyển đổi số Quảng Ngãi")
     p.add_argument("--user", default=None, help="tên người nạp ghi vào lịch sử (mặc định: tài khoản hệ điều hành)")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("seed", help="tạo kho, nạp danh mục xã và dữ liệu mẫu (chạy lại không sao)").set_defaults(fn=cmd_seed)
+    seed = sub.add_parser("seed", help="tạo kho, nạp danh mục xã và dữ liệu mẫu (chạy lại không sao)")
+    seed.add_argument("--if-empty", action="store_true", help="chỉ khi chưa có tệp kho dữ liệu")
+    seed.set_defaults(fn=cmd_seed)
     load = sub.add_parser("load", help="kiểm tra và nạp một tệp Excel/CSV")
     load.add_argument("file")
     load.add_argument("--dataset", default=None, help="communes|broadband|dvctt|bdhvs|targets (mặc định: tự nhận diện)")

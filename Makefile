@@ -1,0 +1,42 @@
+# Two commands on a fresh machine:  make run   ·   make test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export GX_ANALYTICS_ENABLED := False
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+.PHONY: run test test-fast test-browser seed bench lint clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m warehouse seed --if-empty
+	$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+seed: $(VENV)/.installed
+	$(PY) -m warehouse seed
+
+# the whole suite, browser tests included (chromium is installed when missing)
+test: $(VENV)/.installed
+	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium.sh
+	$(PY) -m pytest -q
+
+# everything but the browser tests
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -q -m "not browser"
+
+test-browser: $(VENV)/.installed
+	$(PY) -m pytest -q -m browser
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) data/warehouse.duckdb* data/.snapshots data/archive data/quarantine
