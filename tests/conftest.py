@@ -1,0 +1,93 @@
+"""Shared fixtures: real .xlsx files written by openpyxl, real DuckDB files, the seeded sample warehouse."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+from warehouse import db, load  # noqa: E402
+from warehouse.communes import CommuneIndex  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def communes() -> CommuneIndex:
+    with open(ROOT / "data" / "reference" / "communes.csv", encoding="utf-8") as fh:
+        return CommuneIndex([(r["commune_code"], r["commune_name"]) for r in csv.DictReader(fh)])
+
+
+@pytest.fixture
+def make_xlsx(tmp_path):
+    """Write rows (lists) to a real .xlsx; several sheets as {name: rows}."""
+
+    def make(rows_or_sheets, name: str = "bao_cao.xlsx") -> Path:
+        sheets = rows_or_sheets if isinstance(rows_or_sheets, dict) else {"Báo cáo": rows_or_sheets}
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for title, rows in sheets.items():
+            ws = wb.create_sheet(title)
+            for row in rows:
+                ws.append(list(row))
+        path = tmp_path / name
+        wb.save(path)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def make_csv(tmp_path):
+    def make(text: str, name: str = "bao_cao.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return make
+
+
+@pytest.fixture
+def db_file(tmp_path) -> Path:
+    """A fresh warehouse file with the schema, the 96 communes and the views."""
+    path = tmp_path / "wh" / "warehouse.duckdb"
+    load.load_path(load.REFERENCE_COMMUNES, "communes", db_file=path, loaded_by="test")
+    from warehouse import models
+
+    with db.write_connection(path) as con:
+        models.build(con)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory) -> Path:
+    """The sample warehouse, seeded once per test session. Tests must not write to it."""
+    path = tmp_path_factory.mktemp("seeded") / "warehouse.duckdb"
+    results = load.seed(path)
+    assert all(r.status == load.LOADED for r in results), [r.summary() for r in results]
+    return path
+
+
+@pytest.fixture
+def seeded_con(seeded_db):
+    snapshot = db.Snapshots(seeded_db)
+    _, con = snapshot.connection()
+    cursor = con.cursor()
+    yield cursor
+    cursor.close()
+
+
+@pytest.fixture
+def seeded_copy(seeded_db, tmp_path) -> Path:
+    """A private copy of the sample warehouse that a test may write to."""
+    import shutil
+
+    path = tmp_path / "copy" / "warehouse.duckdb"
+    path.parent.mkdir()
+    shutil.copyfile(seeded_db, path)
+    return path
