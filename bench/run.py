@@ -1,0 +1,163 @@
+"""Benchmark: medians of seed, of loading each sample file (read / checks / insert), of a
+50.000-row load, of each page's queries and of each page's script run. Prints a table.
+
+    .venv/bin/python bench/run.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+from warehouse import db, load, queries  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+ROWS: list[tuple[str, float, str]] = []
+
+
+def record(what: str, seconds: list[float], note: str = "") -> None:
+    ROWS.append((what, statistics.median(seconds), note))
+    print(f"  {what}: {statistics.median(seconds) * 1000:,.0f} ms", file=sys.stderr)
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def bench_seed(tmp: Path, repeat: int) -> Path:
+    def one():
+        folder = Path(tempfile.mkdtemp(dir=tmp))
+        load.seed(folder / "warehouse.duckdb")
+    record("seed (communes + 4 sample files + build)", timed(one, repeat))
+    seeded = tmp / "seeded" / "warehouse.duckdb"
+    load.seed(seeded)
+    return seeded
+
+
+def communes_only(tmp: Path) -> Path:
+    path = tmp / "base" / "warehouse.duckdb"
+    load.load_path(load.REFERENCE_COMMUNES, "communes", db_file=path)
+    from warehouse import models
+
+    with db.write_connection(path) as con:
+        models.build(con)
+    return path
+
+
+def bench_load(base: Path, tmp: Path, path: Path, dataset: str | None, repeat: int, label: str) -> None:
+    parts: dict[str, list[float]] = {"read": [], "checks": [], "insert": [], "total": []}
+    for i in range(repeat):
+        target = tmp / f"load-{label}-{i}" / "warehouse.duckdb"
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(base, target)
+        t0 = time.perf_counter()
+        result = load.load_path(path, dataset, db_file=target)
+        parts["total"].append(time.perf_counter() - t0)
+        assert result.status == load.LOADED, result.summary()
+        for k in ("read", "checks", "insert"):
+            parts[k].append(result.timings[k])
+    for k, v in parts.items():
+        record(f"load {label}: {k}", v, f"{result.rows} rows")
+
+
+def big_file(rows: int = 50_000) -> Path:
+    """A 50.000-row × 12-column dvctt workbook (written once, kept in bench/out)."""
+    path = OUT / f"dvctt_{rows}.xlsx"
+    if path.exists():
+        return path
+    import openpyxl
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Báo cáo")
+    ws.append(["Mã xã", "Từ ngày", "Đến ngày", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến",
+               "Tiếp nhận trực tiếp và bưu chính", "Đã giải quyết", "Giải quyết trước hạn, đúng hạn",
+               "Giải quyết quá hạn", "Đang giải quyết", "Rút hồ sơ", "Hồ sơ được số hóa khi tiếp nhận"])
+    import csv
+    from datetime import date, timedelta
+
+    with open(load.REFERENCE_COMMUNES, encoding="utf-8") as fh:
+        codes = [r["commune_code"] for r in csv.DictReader(fh)]
+    start = date(2020, 1, 1)
+    for i in range(rows):
+        code, day = codes[i % len(codes)], start + timedelta(days=i // len(codes))
+        total = 100 + (i * 37) % 900
+        online = total * 8 // 10
+        ws.append([code, day, day, total, online, total - online, total - 10, total - 12, 2, 6, 4, total])
+    wb.save(path)
+    return path
+
+
+def bench_queries(seeded: Path, repeat: int) -> None:
+    _, con = db.Snapshots(seeded).connection()
+    cur = con.cursor()
+    period = queries.metric_periods(cur, "online_rate_pct")[0]
+    snapshot = queries.bdhvs_snapshots(cur)[0]
+    pages = {
+        "Tổng quan": lambda: (queries.province_kpis(cur), queries.data_freshness(cur), queries.has_sample_data(cur)),
+        "So sánh xã": lambda: (queries.known_metrics(cur), queries.metric_periods(cur, "online_rate_pct"),
+                               queries.filter_options(cur), queries.commune_metric(cur, "online_rate_pct", period),
+                               queries.province_value(cur, "online_rate_pct", period)),
+        "Bình dân học vụ số": lambda: (queries.bdhvs_snapshots(cur), queries.bdhvs_rankings(cur, snapshot)),
+        "Lịch sử tải": lambda: queries.load_history(cur),
+    }
+    for name, fn in pages.items():
+        fn()
+        record(f"queries of page {name}", timed(fn, repeat * 4))
+
+
+def bench_pages(seeded: Path, repeat: int) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["WAREHOUSE_DB"] = str(seeded)
+    for page in ("overview", "compare", "bdhvs", "upload", "history"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.run()
+        at.switch_page(f"pages/{page}.py").run()  # warm: caches filled
+
+        def rerun():
+            at.run()
+            assert not at.exception
+        record(f"page script run, warm: {page}", timed(rerun, repeat * 2), "AppTest")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    from warehouse import quality  # noqa: F401  GX imported before timing loads, as in a running server
+
+    quality._batch_definition()
+    record("import great-expectations + context (once per process)", [time.perf_counter() - t0])
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        seeded = bench_seed(tmp, max(1, args.repeat // 2))
+        base = communes_only(tmp)
+        for path in sorted(load.SAMPLES_DIR.glob("*.xlsx")):
+            bench_load(base, tmp, path, path.stem, args.repeat, path.name)
+        bench_load(base, tmp, big_file(), "dvctt", max(1, args.repeat // 2), "50.000 rows × 12 columns")
+        bench_queries(seeded, args.repeat)
+        bench_pages(seeded, args.repeat)
+    print(f"\n| what | median | note |\n| --- | ---: | --- |")
+    for what, seconds, note in ROWS:
+        print(f"| {what} | {seconds * 1000:,.0f} ms | {note} |".replace(",", "."))
+
+
+if __name__ == "__main__":
+    main()
