@@ -8,9 +8,8 @@ import streamlit as st
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-from warehouse import db, formatting  # noqa: E402
-
 import ui  # noqa: E402
+from warehouse import db, formatting  # noqa: E402
 
 st.set_page_config(page_title="Chuyển đổi số Quảng Ngãi", page_icon=":material/hub:", layout="wide")
 

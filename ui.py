@@ -7,6 +7,9 @@ the upload page or by `python -m warehouse load` shows at the next rerun.
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -100,10 +103,8 @@ def warehouse_missing(exc: Exception) -> None:
 # ---------------------------------------------------------------- uploads
 
 
-def save_upload(uploaded) -> "Path":
+def save_upload(uploaded) -> Path:
     """Keep an uploaded file on disk under its own name, in a folder per content hash."""
-    import hashlib
-    import tempfile
     from pathlib import Path
 
     data = uploaded.getvalue()

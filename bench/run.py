@@ -130,7 +130,7 @@ def bench_pages(seeded: Path, repeat: int) -> None:
         at.run()
         at.switch_page(f"pages/{page}.py").run()  # warm: caches filled
 
-        def rerun():
+        def rerun(at=at):
             at.run()
             assert not at.exception
         record(f"page script run, warm: {page}", timed(rerun, repeat * 2), "AppTest")
@@ -154,7 +154,7 @@ def main() -> None:
         bench_load(base, tmp, big_file(), "dvctt", max(1, args.repeat // 2), "50.000 rows × 12 columns")
         bench_queries(seeded, args.repeat)
         bench_pages(seeded, args.repeat)
-    print(f"\n| what | median | note |\n| --- | ---: | --- |")
+    print("\n| what | median | note |\n| --- | ---: | --- |")
     for what, seconds, note in ROWS:
         print(f"| {what} | {seconds * 1000:,.0f} ms | {note} |".replace(",", "."))
 

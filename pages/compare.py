@@ -51,7 +51,7 @@ if shown.empty:
 
 chart_data = shown.assign(
     value_text=shown["value"].map(metric.format),
-    rank_text=[formatting.rank(r, n) for r, n in zip(shown["rank"], shown["units_ranked"])],
+    rank_text=[formatting.rank(r, n) for r, n in zip(shown["rank"], shown["units_ranked"], strict=False)],
 )
 bars = alt.Chart(chart_data).mark_bar(color="#1f77b4").encode(
     x=alt.X("value:Q", title=metric.axis_title),

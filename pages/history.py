@@ -15,7 +15,7 @@ if history.empty:
 
 table = history.assign(
     status=[("đã thu hồi" if r is not None and r == r else STATUS.get(s, s))
-            for s, r in zip(history["status"], history["retracted_at"])],
+            for s, r in zip(history["status"], history["retracted_at"], strict=False)],
     sample=history["is_sample"].map({True: "mẫu", False: ""}),
 )[["load_id", "dataset", "file_name", "status", "rows_loaded", "n_errors", "n_warnings", "loaded_by", "loaded_at", "sample"]]
 table = table.rename(columns={

@@ -284,7 +284,7 @@ def resolve_communes(frame: pd.DataFrame, index: CommuneIndex | None, sheet: str
     pairs = pairs.where(pairs.notna(), None)
     resolved: dict[tuple, tuple[str | None, Finding | None]] = {}
     codes, findings = [], []
-    for row, code, name in zip(frame["source_row"], pairs["code"], pairs["name"]):
+    for row, code, name in zip(frame["source_row"], pairs["code"], pairs["name"], strict=False):
         if (code, name) not in resolved:
             resolved[(code, name)] = _resolve_one(index, code, name, sheet, 0, labels)
         result, finding = resolved[(code, name)]

@@ -12,7 +12,7 @@ import json
 import os
 import threading
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +25,7 @@ MAX_ROWS_PER_EXPECTATION = 200
 _gx_lock = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_suite(dataset: str) -> dict:
     """The suite JSON of a dataset, as reviewed in expectations/."""
     return json.loads((EXPECTATIONS_DIR / f"{dataset}.json").read_text(encoding="utf-8"))
@@ -100,7 +100,7 @@ def _explain_sum(finding: Finding, frame: pd.DataFrame, suite: dict) -> Finding:
 def _labels(dataset: str, headers: dict[str, str]) -> dict[str, str]:
     ds = datasets.get(dataset)
     labels = {c.name: headers.get(c.name, c.label) for c in ds.columns}
-    for name, parts, whole in ds.sums:
+    for name, _parts, whole in ds.sums:
         labels[f"check__{name}"] = labels[whole]
     return labels
 

@@ -86,7 +86,7 @@ def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, l
 
 
 def _plain_number(value: object) -> float:
-    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+    if isinstance(value, (bool, date, datetime)):
         return np.nan
     return value
 
@@ -126,7 +126,7 @@ def _date_from_text(text: str) -> date | None:
     for pattern, order in ((_DMY, "dmy"), (_YMD, "ymd")):
         m = pattern.match(text)
         if m:
-            parts = dict(zip(order, (int(g) for g in m.groups()[:3])))
+            parts = dict(zip(order, (int(g) for g in m.groups()[:3]), strict=False))
             try:
                 return date(parts["y"], parts["m"], parts["d"])
             except ValueError:
