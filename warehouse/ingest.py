@@ -211,8 +211,9 @@ def _body(sheet: Sheet, header_idx: int, header: list, mapping: dict[int, str]) 
     positions = list(mapping)
     data = {mapping[p]: [row[p] if p < len(row) else None for row in rows] for p in positions}
     body = pd.DataFrame(data, dtype="object")
+    body = body.mask(body.isna() | body.isin(["", " "]), None)
     body["source_row"] = range(header_idx + 2, header_idx + 2 + len(rows))
-    blank = body[list(mapping.values())].map(values.is_blank).all(axis=1)
+    blank = body[list(mapping.values())].isna().all(axis=1)
     return body[~blank].reset_index(drop=True)
 
 

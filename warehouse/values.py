@@ -68,6 +68,8 @@ def _empty_mask(series: pd.Series, text_mask: pd.Series) -> pd.Series:
 
 def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, list[tuple[int, object]]]:
     """Numbers as numbers or Vietnamese text; `integer` also rejects fractions."""
+    if pd.api.types.infer_dtype(series, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
+        return _plain_numbers(series, integer)
     text_mask = _is_text(series)
     empty = _empty_mask(series, text_mask)
     out = pd.Series(np.nan, index=series.index, dtype="float64")
@@ -83,6 +85,16 @@ def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, l
     if integer:
         return out.round().astype("Int64"), bad
     return out.astype("Float64"), bad
+
+
+def _plain_numbers(series: pd.Series, integer: bool) -> tuple[pd.Series, list[tuple[int, object]]]:
+    """Fast path: a column of numbers (and empty cells) only."""
+    out = series.astype("float64")
+    if not integer:
+        return out.astype("Float64"), []
+    fraction = out.notna() & (out != np.floor(out.fillna(0)))
+    bad = [(pos, series.iat[pos]) for pos in np.flatnonzero(fraction.to_numpy())]
+    return out.where(~fraction).round().astype("Int64"), bad
 
 
 def _plain_number(value: object) -> float:
