@@ -57,3 +57,43 @@ def test_bdhvs_ranks_of_mo_cay(app):
     row = table[table["Đơn vị"] == "Xã Mỏ Cày"].iloc[0]
     assert row["Học viên"] == 4365
     assert row["Hạng học viên (/96)"] == 11 and row["Hạng theo dân số (/96)"] == 17
+
+
+def upload_page(db_file, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_DB", str(db_file))
+    at = AppTest.from_file("app.py", default_timeout=90)
+    at.run()
+    return at.switch_page("pages/upload.py").run()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER = ["Tên xã", "Ngày số liệu", "Số học viên tham gia", "Số chứng nhận đạt được"]
+
+
+def test_upload_rejected_file_shows_findings_and_writes_nothing(seeded_copy, make_xlsx, monkeypatch):
+    import duckdb
+
+    at = upload_page(seeded_copy, monkeypatch)
+    path = make_xlsx([HEADER, ["Xã Mỏ Cày", "25/11/2025", 100, 120], ["Xã Sơn Haa", "25/11/2025", 10, 1]])
+    at.file_uploader(key="upload_file").set_value(("bdhvs.xlsx", path.read_bytes(), XLSX)).run()
+    assert not at.exception
+    findings = at.dataframe[-1].value
+    assert set(findings["Dòng"]) == {2, 3}
+    assert set(findings["Cột"]) == {"Số chứng nhận đạt được", "Tên xã"}
+    assert at.error and "chưa thể nạp" in at.error[0].value
+    assert not [b for b in at.button if b.key == "upload_load"]
+    with duckdb.connect(str(seeded_copy), read_only=True) as con:
+        assert con.execute("select count(*) from raw.bdhvs where snapshot_date = '2025-11-25'").fetchone()[0] == 0
+
+
+def test_upload_good_file_loads_and_shows_everywhere(seeded_copy, make_xlsx, monkeypatch):
+    at = upload_page(seeded_copy, monkeypatch)
+    path = make_xlsx([HEADER, ["Xã Mỏ Cày", "25/11/2025", 5000, 3500], ["Xã Sơn Hạ", "25/11/2025", 100, 10]])
+    at.file_uploader(key="upload_file").set_value(("bdhvs_2511.xlsx", path.read_bytes(), XLSX)).run()
+    assert not at.exception and not at.error
+    at.button(key="upload_load").click().run()
+    assert at.success and "Đã nạp 2 dòng" in at.success[-1].value
+    at.switch_page("pages/history.py").run()
+    assert "bdhvs_2511.xlsx" in at.dataframe[0].value["Tệp"].tolist()
+    at.switch_page("pages/bdhvs.py").run()
+    assert at.selectbox(key="bdhvs_date").value.isoformat() == "2025-11-25"
