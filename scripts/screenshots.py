@@ -1,0 +1,29 @@
+"""Screenshots of every page, for a person to look at: python scripts/screenshots.py URL OUTDIR."""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+PAGES = ["", "compare", "compare?metric=online_rate_pct&type=ph%C6%B0%E1%BB%9Dng", "bdhvs", "upload", "history"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def main(url: str, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for i, path in enumerate(PAGES):
+            page.goto(f"{url}/{path}")
+            page.get_by_role("heading").first.wait_for(timeout=30_000)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1500)
+            name = path.split("?")[0] or "overview"
+            page.screenshot(path=str(out / f"{i}_{name}.png"), full_page=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]))
