@@ -45,7 +45,7 @@ class Dataset:
     parts: tuple[tuple[str, str], ...] = ()
     # (name, parts, whole): sum(parts) == whole, a warning when broken
     sums: tuple[tuple[str, tuple[str, ...], str], ...] = ()
-    has_commune: bool = True
+    has_commune: bool = True  # rows name a commune that must be resolved against the dimension
     extra: dict = field(default_factory=dict)
 
     def column(self, name: str) -> Column:
@@ -84,6 +84,7 @@ COMMUNES = Dataset(
         _c("valid_to", "date", "Hiệu lực đến ngày", "Hết hiệu lực từ ngày", "Ngày hết hiệu lực"),
     ),
     required=("commune_code", "commune_name", "unit_type"),
+    has_commune=False,  # it defines the communes: nothing to resolve against
 )
 
 BROADBAND = Dataset(
