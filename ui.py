@@ -21,8 +21,13 @@ SAMPLE_NOTE = "Dữ liệu mẫu — số liệu minh họa, không phải số 
 
 
 @st.cache_resource(show_spinner=False)
+def _snapshots(path: str) -> db.Snapshots:
+    return db.Snapshots(Path(path))
+
+
 def snapshots() -> db.Snapshots:
-    return db.Snapshots()
+    """The read snapshots of the configured warehouse ($WAREHOUSE_DB), one per file per server."""
+    return _snapshots(str(db.db_path()))
 
 
 def generation() -> str:
@@ -30,7 +35,7 @@ def generation() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(name: str, gen: str, args: tuple, kwargs: tuple) -> Any:
+def _cached(name: str, path: str, gen: str, args: tuple, kwargs: tuple) -> Any:
     _, con = snapshots().connection()
     cursor = con.cursor()
     try:
@@ -41,7 +46,7 @@ def _cached(name: str, gen: str, args: tuple, kwargs: tuple) -> Any:
 
 def query(name: str, *args, **kwargs) -> Any:
     """Run warehouse.queries.<name> on the current snapshot, cached per generation."""
-    return _cached(name, generation(), tuple(args), tuple(sorted(kwargs.items())))
+    return _cached(name, str(db.db_path()), generation(), tuple(args), tuple(sorted(kwargs.items())))
 
 
 # ---------------------------------------------------------------- query params

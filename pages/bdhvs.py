@@ -47,4 +47,4 @@ formats = {col: formatting.number for col in table.columns if col.startswith(("H
 formats["Học viên / 1.000 dân"] = lambda v: formatting.number(v, 1)
 formats["Thay đổi hạng học viên"] = movement
 formats["Thay đổi hạng theo dân số"] = movement
-st.dataframe(ui.styled(table, formats), hide_index=True, use_container_width=True, height=600)
+st.dataframe(ui.styled(table, formats), hide_index=True, width="stretch", height=600)

@@ -64,10 +64,10 @@ if province is not None and not pd.isna(province):
     rule = alt.Chart(pd.DataFrame({"value": [province], "label": [f"Toàn tỉnh: {metric.format(province)}"]}))
     layers.append(rule.mark_rule(color="#d62728", strokeDash=[6, 3], size=2).encode(
         x="value:Q", tooltip=alt.Tooltip("label:N", title="Tham chiếu")))
-st.altair_chart(alt.layer(*layers).properties(height=max(200, 16 * len(chart_data))), use_container_width=True)
+st.altair_chart(alt.layer(*layers).properties(height=max(200, 16 * len(chart_data))), width="stretch")
 
 table = shown[["rank", "commune_name", "unit_type", "former_district", "value"]].rename(columns={
     "rank": "Hạng", "commune_name": "Đơn vị", "unit_type": "Loại", "former_district": "Huyện cũ", "value": metric.label,
 })
 st.dataframe(ui.styled(table, {"Hạng": formatting.number, metric.label: metric.format}),
-             hide_index=True, use_container_width=True)
+             hide_index=True, width="stretch")

@@ -23,10 +23,10 @@ table = table.rename(columns={
     "n_errors": "Lỗi", "n_warnings": "Cảnh báo", "loaded_by": "Người nạp", "loaded_at": "Thời điểm", "sample": "Dữ liệu",
 })
 st.dataframe(ui.styled(table, {"Thời điểm": formatting.moment, "Số dòng": formatting.number}),
-             hide_index=True, use_container_width=True)
+             hide_index=True, width="stretch")
 
 with_findings = history[(history["n_errors"] > 0) | (history["n_warnings"] > 0)]["load_id"].tolist()
 if with_findings:
     chosen = st.selectbox("Xem kết quả kiểm tra của lần nạp", with_findings, key="history_load",
                           format_func=lambda i: f"#{i} — {history.set_index('load_id').at[i, 'file_name']}")
-    st.dataframe(ui.findings_frame_from(ui.query("load_findings", chosen)), hide_index=True, use_container_width=True)
+    st.dataframe(ui.findings_frame_from(ui.query("load_findings", chosen)), hide_index=True, width="stretch")

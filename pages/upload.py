@@ -35,16 +35,16 @@ if table is not None:
         columns=["Cột trong tệp", "Hiểu là", "Tên chuẩn"],
     )
     c1, c2 = st.columns([3, 2])
-    c1.dataframe(mapping, hide_index=True, use_container_width=True)
+    c1.dataframe(mapping, hide_index=True, width="stretch")
     if table.ignored_headers:
         c2.caption("Cột không dùng: " + ", ".join(table.ignored_headers))
-    st.dataframe(table.frame.head(20), hide_index=True, use_container_width=True)
+    st.dataframe(table.frame.head(20), hide_index=True, width="stretch")
 
 errors = [f for f in findings if f.severity == "error"]
 warnings = [f for f in findings if f.severity == "warning"]
 if findings:
     st.subheader(f"Kết quả kiểm tra: {len(errors)} lỗi, {len(warnings)} cảnh báo")
-    st.dataframe(ui.findings_frame(findings), hide_index=True, use_container_width=True)
+    st.dataframe(ui.findings_frame(findings), hide_index=True, width="stretch")
 if errors:
     st.error("Tệp có lỗi nên chưa thể nạp. Hãy sửa các ô được nêu ở trên rồi tải lại.", icon=":material/error:")
     st.stop()

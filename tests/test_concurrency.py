@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_cli_load_while_app_serves_then_app_shows_it(seeded_copy, make_xlsx, monkeypatch):
     monkeypatch.setenv("WAREHOUSE_DB", str(seeded_copy))
-    at = AppTest.from_file("app.py", default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["metric"] = "online_rate_pct"
     at.query_params["period"] = "2025-10-30"
     at.run()
