@@ -27,7 +27,7 @@ def bootstrap() -> None:
 def sidebar() -> None:
     with st.sidebar:
         st.caption("Theo dõi chuyển đổi số 96 xã, phường, đặc khu tỉnh Quảng Ngãi")
-        ui.sample_badge()
+        ui.sample_badge(short=True)
         fresh = ui.query("data_freshness")
         for row in fresh.itertuples():
             if row.latest_period is not None and not _missing(row.latest_period):

@@ -77,9 +77,10 @@ def set_params(**values: Any) -> None:
 # ---------------------------------------------------------------- display
 
 
-def sample_badge() -> None:
+def sample_badge(short: bool = False) -> None:
+    """Mark pages drawn (partly) from the generated sample data."""
     if query("has_sample_data"):
-        st.badge(SAMPLE_NOTE, icon=":material/science:", color="orange")
+        st.badge("Dữ liệu mẫu" if short else SAMPLE_NOTE, icon=":material/science:", color="orange")
 
 
 def styled(frame: pd.DataFrame, formats: dict[str, Any]):

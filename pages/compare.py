@@ -55,7 +55,7 @@ chart_data = shown.assign(
 )
 bars = alt.Chart(chart_data).mark_bar(color="#1f77b4").encode(
     x=alt.X("value:Q", title=metric.axis_title),
-    y=alt.Y("commune_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=180)),
+    y=alt.Y("commune_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200, labelOverlap=False, labelFontSize=11)),
     tooltip=[alt.Tooltip("commune_name:N", title="Đơn vị"), alt.Tooltip("value_text:N", title=metric.label),
              alt.Tooltip("rank_text:N", title="Hạng"), alt.Tooltip("former_district:N", title="Huyện cũ")],
 )
@@ -64,7 +64,7 @@ if province is not None and not pd.isna(province):
     rule = alt.Chart(pd.DataFrame({"value": [province], "label": [f"Toàn tỉnh: {metric.format(province)}"]}))
     layers.append(rule.mark_rule(color="#d62728", strokeDash=[6, 3], size=2).encode(
         x="value:Q", tooltip=alt.Tooltip("label:N", title="Tham chiếu")))
-st.altair_chart(alt.layer(*layers).properties(height=max(200, 16 * len(chart_data))), width="stretch")
+st.altair_chart(alt.layer(*layers).properties(height=max(200, 18 * len(chart_data))), width="stretch")
 
 table = shown[["rank", "commune_name", "unit_type", "former_district", "value"]].rename(columns={
     "rank": "Hạng", "commune_name": "Đơn vị", "unit_type": "Loại", "former_district": "Huyện cũ", "value": metric.label,

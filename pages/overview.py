@@ -20,6 +20,8 @@ def delta_text(metric: metrics.Metric, value, previous) -> str | None:
     if pd.isna(value) or pd.isna(previous):
         return None
     change = value - previous
+    if round(change, 1) == 0:
+        return None
     text = formatting.number(abs(change), 0 if metric.unit == "count" else 1)
     unit = " điểm %" if metric.unit == "pct" else ""
     return f"{'-' if change < 0 else '+'}{text}{unit}"
@@ -33,10 +35,10 @@ for dataset, label in metrics.DATASET_LABELS.items():
     st.subheader(f"{label} · {ui.period_label(dataset, first['period_start'], first['period_end'])}")
     st.caption(f"{int(first['units_reporting'])} đơn vị báo cáo")
     shown = [m for m in metrics.of_dataset(dataset) if m.name in rows.index and pd.notna(rows.at[m.name, "value"])]
-    columns = st.columns(4)
+    columns = st.columns(3)
     for i, metric in enumerate(shown):
         row = rows.loc[metric.name]
-        columns[i % 4].metric(
+        columns[i % 3].metric(
             metric.label, metric.format(row["value"]),
             delta=delta_text(metric, row["value"], row["previous_value"]),
             delta_color="normal" if metric.higher_is_better else "inverse", border=True,

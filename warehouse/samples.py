@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import random
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -210,9 +212,18 @@ def _place(others: list[Commune], mo_cay: Commune, reported: tuple, natural: dic
             hi = min(hi, ceiling[c.code][0])
         if lo > hi:
             raise ValueError(f"sample data: no room for {c.name}")
-        out[c.code] = round(min(max(rate(c) * c.population / 1000, lo), hi))
+        out[c.code] = round(_within(rate(c) * c.population / 1000, lo, hi, rng))
     return {code: _topics_and_certs(code, out[code], ranked, r_topics, r_certs, topics, certs, ceiling, rng)
             for code in out}
+
+
+def _within(wish: float, lo: float, hi: float, rng: random.Random) -> float:
+    """`wish` if it lies in [lo, hi], else a random point near the bound it crossed (no artificial ties)."""
+    if wish > hi:
+        return rng.uniform(max(lo, hi * 0.85), hi)
+    if wish < lo:
+        return rng.uniform(lo, min(hi, lo * 1.15))
+    return wish
 
 
 def _learner_bounds(c: Commune, ahead: bool, ahead_pop: bool, learners: int, per_1000: float) -> tuple[float, float]:
@@ -228,10 +239,10 @@ def _topics_and_certs(code: str, learners: int, ranked: list[str], r_topics: int
     """Topics ahead only for the first rank−1 learner leaders; certificates likewise, never above learners."""
     t = learners * rng.uniform(3.2, 4.2)
     c = learners * rng.uniform(0.55, 0.75)
-    t = max(t, topics * 1.02) if code in ranked[: r_topics - 1] else min(t, topics * 0.98)
-    c = max(c, certs * 1.02) if code in ranked[: r_certs - 1] else min(c, certs * 0.98)
-    if ceiling:
-        t, c = min(t, ceiling[code][1]), min(c, ceiling[code][2])
+    t_top = ceiling[code][1] if ceiling else t * 2
+    c_top = min(learners, ceiling[code][2] if ceiling else learners)
+    t = _within(t, topics * 1.02, t_top, rng) if code in ranked[: r_topics - 1] else _within(t, 0, min(topics * 0.98, t_top), rng)
+    c = _within(c, certs * 1.02, c_top, rng) if code in ranked[: r_certs - 1] else _within(c, 0, min(certs * 0.98, c_top), rng)
     return learners, round(t), min(round(c), learners)
 
 
@@ -304,8 +315,16 @@ def _workbook(sheet_title: str) -> tuple[openpyxl.Workbook, object]:
 
 
 def _save(wb: openpyxl.Workbook, path: Path) -> Path:
-    wb.properties.modified = FIXED_TIME
+    """Save, then rewrite the zip with fixed times: openpyxl stamps 'now' into it."""
     wb.save(path)
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            zout.writestr(zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
     return path
 
 
