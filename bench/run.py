@@ -156,7 +156,7 @@ def main() -> None:
         bench_pages(seeded, args.repeat)
     print("\n| what | median | note |\n| --- | ---: | --- |")
     for what, seconds, note in ROWS:
-        print(f"| {what} | {seconds * 1000:,.0f} ms | {note} |".replace(",", "."))
+        print(f"| {what} | {f'{seconds * 1000:,.0f}'.replace(',', '.')} ms | {note} |")
 
 
 if __name__ == "__main__":

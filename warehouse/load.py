@@ -82,13 +82,8 @@ def known_communes(con: duckdb.DuckDBPyConnection) -> CommuneIndex:
     """The communes names resolve against: the warehouse's current units, else the reference list."""
     try:
         rows = con.execute("select commune_code, commune_name from stg_communes where is_current").fetchall()
-    except duckdb.CatalogException:
-        rows = con.execute("""
-            select commune_code, arg_max(commune_name, load_id)
-            from raw.communes join meta.loads using (load_id)
-            where status = 'loaded' and retracted_at is null
-            group by commune_code
-        """).fetchall()
+    except duckdb.CatalogException:  # views not built yet: the reference list
+        rows = []
     if not rows:
         with open(REFERENCE_COMMUNES, encoding="utf-8") as fh:
             rows = [(r["commune_code"], r["commune_name"]) for r in csv.DictReader(fh)]

@@ -55,6 +55,16 @@ def add_derived_columns(frame: pd.DataFrame, suite: dict) -> pd.DataFrame:
     return frame
 
 
+def _applicable(suite: dict, present: set[str]) -> dict:
+    """The suite without the expectations on columns the file does not have (optional columns).
+
+    A missing required column is still reported, once, by its expect_column_to_exist.
+    """
+    kept = [e for e in suite["expectations"]
+            if e["type"] == "expect_column_to_exist" or all(c in present for c in _columns_of(e["kwargs"]))]
+    return json.loads(json.dumps({**suite, "expectations": kept}))
+
+
 def _numpy_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """Nullable Int64/Float64 → float64 with NaN: GX vectorises only numpy dtypes."""
     for name, dtype in frame.dtypes.items():
@@ -70,7 +80,7 @@ def validate(dataset: str, frame: pd.DataFrame, sheet: str | None = None,
 
     suite_json = load_suite(dataset)
     checked = _numpy_numbers(add_derived_columns(frame, suite_json))
-    suite = ExpectationSuite(**json.loads(json.dumps(suite_json)))
+    suite = ExpectationSuite(**_applicable(suite_json, set(checked.columns)))
     with _gx_lock:  # the shared GX context is not thread-safe
         batch = _batch_definition().get_batch(batch_parameters={"dataframe": checked})
         result = batch.validate(suite, result_format={
