@@ -136,6 +136,44 @@ def bench_pages(seeded: Path, repeat: int) -> None:
         record(f"page script run, warm: {page}", timed(rerun, repeat * 2), "AppTest")
 
 
+def bench_cold_start(seeded: Path, repeat: int) -> None:
+    """`streamlit run` to the overview's first metric drawn in chromium (skipped without chromium)."""
+    import socket
+    import subprocess
+
+    if not Path("/usr/bin/chromium").exists():
+        return
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        for _ in range(repeat):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            env = {**os.environ, "WAREHOUSE_DB": str(seeded)}
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+                                     str(port), "--server.headless", "true"], cwd=ROOT, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            page = browser.new_page()
+            while True:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
+                    break
+                except Exception:  # server not listening yet
+                    time.sleep(0.1)
+            page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
+            times.append(time.perf_counter() - t0)
+            page.close()
+            proc.terminate()
+            proc.wait()
+        browser.close()
+    record("cold start: streamlit run → first metric drawn", times, "chromium")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -154,6 +192,7 @@ def main() -> None:
         bench_load(base, tmp, big_file(), "dvctt", max(1, args.repeat // 2), "50.000 rows × 12 columns")
         bench_queries(seeded, args.repeat)
         bench_pages(seeded, args.repeat)
+        bench_cold_start(seeded, 3)
     print("\n| what | median | note |\n| --- | ---: | --- |")
     for what, seconds, note in ROWS:
         print(f"| {what} | {f'{seconds * 1000:,.0f}'.replace(',', '.')} ms | {note} |")
