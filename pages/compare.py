@@ -27,16 +27,15 @@ period = st.selectbox(
     format_func=formatting.day, key="compare_period",
 )
 options = ui.query("filter_options")
-with st.expander("Lọc theo tỉnh cũ, huyện cũ, loại đơn vị", expanded=bool(st.query_params.get_all("province")
-                                                                         or st.query_params.get_all("district")
-                                                                         or st.query_params.get_all("type"))):
-    c1, c2, c3 = st.columns(3)
-    provinces = c1.multiselect("Tỉnh cũ", options["former_province"],
-                               default=ui.param_list("province", options["former_province"]), key="compare_province")
-    districts = c2.multiselect("Huyện cũ", options["former_district"],
-                               default=ui.param_list("district", options["former_district"]), key="compare_district")
-    types = c3.multiselect("Loại đơn vị", options["unit_type"],
-                           default=ui.param_list("type", options["unit_type"]), key="compare_type")
+FILTERS = {"province": ("Tỉnh cũ", "former_province"), "district": ("Huyện cũ", "former_district"),
+           "type": ("Loại đơn vị", "unit_type")}
+chosen = {}
+with st.expander("Lọc theo tỉnh cũ, huyện cũ, loại đơn vị",
+                 expanded=any(st.query_params.get_all(name) for name in FILTERS)):
+    for column, (name, (label, field)) in zip(st.columns(3), FILTERS.items(), strict=True):
+        chosen[name] = column.multiselect(label, options[field], default=ui.param_list(name, options[field]),
+                                          key=f"compare_{name}", placeholder="Tất cả")
+provinces, districts, types = chosen["province"], chosen["district"], chosen["type"]
 ui.set_params(metric=metric_name, period=period, province=provinces, district=districts, type=types)
 
 frame = ui.query("commune_metric", metric_name, period, provinces or None, districts or None, types or None)
@@ -64,7 +63,7 @@ if province is not None and not pd.isna(province):
     rule = alt.Chart(pd.DataFrame({"value": [province], "label": [f"Toàn tỉnh: {metric.format(province)}"]}))
     layers.append(rule.mark_rule(color="#d62728", strokeDash=[6, 3], size=2).encode(
         x="value:Q", tooltip=alt.Tooltip("label:N", title="Tham chiếu")))
-st.altair_chart(alt.layer(*layers).properties(height=max(200, 18 * len(chart_data))), width="stretch")
+st.altair_chart(alt.layer(*layers).properties(height=alt.Step(20)), width="stretch")
 
 table = shown[["rank", "commune_name", "unit_type", "former_district", "value"]].rename(columns={
     "rank": "Hạng", "commune_name": "Đơn vị", "unit_type": "Loại", "former_district": "Huyện cũ", "value": metric.label,

@@ -1,8 +1,8 @@
 """Every page runs under AppTest on the seeded sample warehouse, and shows what it should."""
 
-import pytest
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -171,7 +171,7 @@ def bdhvs_rows(communes: list[Commune], rng: random.Random) -> list[dict]:
     third = _place(others, mo_cay, MO_CAY_BDHVS[BDHVS_DATES[2]], natural, final, rng)
     series = {c.code: [None, None, third[c.code], final[c.code]] for c in others}
     series[MO_CAY] = [None, None, MO_CAY_BDHVS[BDHVS_DATES[2]][0], MO_CAY_BDHVS[BDHVS_DATES[3]][0]]
-    for code, values in series.items():
+    for values in series.values():
         values[1] = tuple(round(v * rng.uniform(0.8, 0.92)) for v in values[2])
         values[0] = tuple(round(v * rng.uniform(0.75, 0.9)) for v in values[1])
         values[1] = (values[1][0], values[1][1], min(values[1][2], values[1][0]))
