@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from warehouse import db, formatting, metrics, queries
+from warehouse.findings import ERROR, Finding
 
 SAMPLE_NOTE = "Dữ liệu mẫu — số liệu minh họa, không phải số liệu chính thức"
 
@@ -134,7 +135,10 @@ def check_upload(path, dataset: str | None):
             communes = load.known_communes(cursor)
         finally:
             cursor.close()
-        table, findings, _ = load.check_file(path, dataset, communes)
+        try:
+            table, findings, _ = load.check_file(path, dataset, communes)
+        except Exception as exc:  # a file we could not foresee: say so, never a traceback
+            table, findings = None, [Finding(ERROR, f"Không đọc được tệp: {exc}", rule="read")]
         st.session_state["upload_check_key"] = key
         st.session_state["upload_check_value"] = (table, findings)
     return st.session_state["upload_check_value"]

@@ -108,3 +108,27 @@ def test_cli_load_exit_codes_and_messages(db_file, make_xlsx):
 def test_cli_retract_unknown_load_says_so(db_file):
     result = run_cli(db_file, "retract", "9999")
     assert result.returncode == 1 and "Không có lần nạp #9999" in result.stderr
+
+
+def test_cli_seed_twice_build_and_check(tmp_path):
+    db_file = tmp_path / "fresh" / "warehouse.duckdb"
+    first = run_cli(db_file, "seed")
+    assert first.returncode == 0 and first.stdout.count("Đã nạp") == 5
+    second = run_cli(db_file, "seed")
+    assert second.returncode == 0 and second.stdout.count("đã được nạp trước đó") == 5
+    assert run_cli(db_file, "seed", "--if-empty").returncode == 0
+    built = run_cli(db_file, "build")
+    assert built.returncode == 0 and "mart_dvctt_rates" in built.stdout
+    checked = run_cli(db_file, "check")
+    assert checked.returncode == 0 and "dvctt: 0 lỗi, 0 cảnh báo" in checked.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["load", "khong_co.xlsx"], "Không tìm thấy tệp"),
+    (["load", "README.md"], "chỉ nhận tệp Excel"),
+])
+def test_cli_bad_input_is_a_message_not_a_traceback(db_file, args, message):
+    result = run_cli(db_file, *args)
+    assert result.returncode in (1, 2)
+    assert message in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr

@@ -124,6 +124,9 @@ def cmd_suites(args) -> int:
     return 0
 
 
+DATASETS = ("communes", "broadband", "dvctt", "bdhvs", "targets")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m warehouse", description="Kho dữ liệu chuyển đổi số Quảng Ngãi")
     p.add_argument("--user", default=None, help="tên người nạp ghi vào lịch sử (mặc định: tài khoản hệ điều hành)")
@@ -133,7 +136,7 @@ def parser() -> argparse.ArgumentParser:
     seed.set_defaults(fn=cmd_seed)
     load = sub.add_parser("load", help="kiểm tra và nạp một tệp Excel/CSV")
     load.add_argument("file")
-    load.add_argument("--dataset", default=None, help="communes|broadband|dvctt|bdhvs|targets (mặc định: tự nhận diện)")
+    load.add_argument("--dataset", default=None, choices=list(DATASETS), help="mặc định: tự nhận diện theo tiêu đề cột")
     load.set_defaults(fn=cmd_load)
     load_dir = sub.add_parser("load-dir", help="nạp mọi tệp mới của một thư mục")
     load_dir.add_argument("dir")
@@ -157,8 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.fn(args)
-    except (FileNotFoundError, TimeoutError) as exc:
+    except (FileNotFoundError, TimeoutError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # never a bare traceback for an operator; the details follow on stderr
+        print(f"Lỗi không mong đợi khi chạy '{args.command}': {exc}", file=sys.stderr)
+        if os.environ.get("WAREHOUSE_DEBUG"):
+            raise
         return 1
 
 
