@@ -46,11 +46,11 @@ def _missing(value) -> bool:
 
 bootstrap()
 pages = [
-    st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
-    st.Page("pages/compare.py", title="So sánh xã", icon=":material/bar_chart:"),
-    st.Page("pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
-    st.Page("pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:"),
-    st.Page("pages/history.py", title="Lịch sử tải", icon=":material/history:"),
+    st.Page("app_pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/compare.py", title="So sánh xã", icon=":material/bar_chart:"),
+    st.Page("app_pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
+    st.Page("app_pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:"),
+    st.Page("app_pages/history.py", title="Lịch sử tải", icon=":material/history:"),
 ]
 page = st.navigation(pages)
 try:

@@ -18,6 +18,8 @@ import streamlit as st
 from warehouse import db, formatting, metrics, queries
 from warehouse.findings import ERROR, Finding
 
+# Vega's number locale for Vietnamese: 3.781 and 86,6 on chart axes
+VEGA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}}
 SAMPLE_NOTE = "Dữ liệu mẫu — số liệu minh họa, không phải số liệu chính thức"
 
 

@@ -112,7 +112,7 @@ def bench_queries(seeded: Path, repeat: int) -> None:
         "Tổng quan": lambda: (queries.province_kpis(cur), queries.data_freshness(cur), queries.has_sample_data(cur)),
         "So sánh xã": lambda: (queries.known_metrics(cur), queries.metric_periods(cur, "online_rate_pct"),
                                queries.filter_options(cur), queries.commune_metric(cur, "online_rate_pct", period),
-                               queries.province_value(cur, "online_rate_pct", period)),
+                               queries.province_reference(cur, "online_rate_pct", period)),
         "Bình dân học vụ số": lambda: (queries.bdhvs_snapshots(cur), queries.bdhvs_rankings(cur, snapshot)),
         "Lịch sử tải": lambda: queries.load_history(cur),
     }
@@ -128,7 +128,7 @@ def bench_pages(seeded: Path, repeat: int) -> None:
     for page in ("overview", "compare", "bdhvs", "upload", "history"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.run()
-        at.switch_page(f"pages/{page}.py").run()  # warm: caches filled
+        at.switch_page(f"app_pages/{page}.py").run()  # warm: caches filled
 
         def rerun(at=at):
             at.run()

@@ -90,3 +90,13 @@ def test_cli_load_while_serving_shows_after_reload(server, page, make_xlsx):
     assert done.returncode == 0, done.stdout + done.stderr
     open_page(page, url, PAGES[""])
     assert online_rate_card(page) != before
+
+
+def test_a_shared_link_opened_first_reopens_the_same_view(server, page):
+    """The first request of a fresh server is a deep link: the whole app must run, with the link's choices."""
+    url, _ = server
+    open_page(page, f"{url}/compare?metric=online_rate_pct&period=2025-10-30&type=ph%C6%B0%E1%BB%9Dng", "So sánh giữa")
+    assert page.get_by_role("link", name="Bình dân học vụ số").count() == 1  # our navigation, not file names
+    # the 9 phường, a percentage measure, the period of the link
+    assert page.get_by_text(re.compile(r"9 đơn vị có số liệu · toàn tỉnh: [\d,]+ %")).is_visible()
+    assert page.get_by_text("30/10/2025").first.is_visible()

@@ -16,7 +16,7 @@ def test_cli_load_while_app_serves_then_app_shows_it(seeded_copy, make_xlsx, mon
     at.query_params["metric"] = "online_rate_pct"
     at.query_params["period"] = "2025-10-30"
     at.run()
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("app_pages/compare.py").run()
     assert not at.exception
     before = at.dataframe[0].value.set_index("Đơn vị")
     assert round(before.at["Xã Mỏ Cày", "Tỷ lệ hồ sơ tiếp nhận trực tuyến"], 1) == 86.6

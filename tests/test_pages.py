@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PAGES = ["pages/overview.py", "pages/compare.py", "pages/bdhvs.py", "pages/upload.py", "pages/history.py"]
+PAGES = ["app_pages/overview.py", "app_pages/compare.py", "app_pages/bdhvs.py", "app_pages/upload.py", "app_pages/history.py"]
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_overview_shows_province_figures_and_sample_badge(app):
 
 
 def test_compare_reads_its_view_from_the_url(app):
-    at = app("pages/compare.py", metric="online_rate_pct", period="2025-10-30", type="phường")
+    at = app("app_pages/compare.py", metric="online_rate_pct", period="2025-10-30", type="phường")
     assert at.selectbox(key="compare_metric").value == "online_rate_pct"
     assert at.multiselect(key="compare_type").value == ["phường"]
     [table] = at.dataframe
@@ -50,13 +50,13 @@ def test_compare_reads_its_view_from_the_url(app):
 
 
 def test_compare_ignores_values_not_in_allow_list(app):
-    at = app("pages/compare.py", metric="drop table", period="not-a-date")
+    at = app("app_pages/compare.py", metric="drop table", period="not-a-date")
     assert not at.exception
     assert at.selectbox(key="compare_metric").value == "coverage_4g_pct"
 
 
 def test_bdhvs_ranks_of_mo_cay(app):
-    at = app("pages/bdhvs.py", date="2025-11-18")
+    at = app("app_pages/bdhvs.py", date="2025-11-18")
     table = at.dataframe[0].value
     row = table[table["Đơn vị"] == "Xã Mỏ Cày"].iloc[0]
     assert row["Học viên"] == 4365
@@ -67,7 +67,7 @@ def upload_page(db_file, monkeypatch):
     monkeypatch.setenv("WAREHOUSE_DB", str(db_file))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    return at.switch_page("pages/upload.py").run()
+    return at.switch_page("app_pages/upload.py").run()
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,7 +97,7 @@ def test_upload_good_file_loads_and_shows_everywhere(seeded_copy, make_xlsx, mon
     assert not at.exception and not at.error
     at.button(key="upload_load").click().run()
     assert at.success and "Đã nạp 2 dòng" in at.success[-1].value
-    at.switch_page("pages/history.py").run()
+    at.switch_page("app_pages/history.py").run()
     assert "bdhvs_2511.xlsx" in at.dataframe[0].value["Tệp"].tolist()
-    at.switch_page("pages/bdhvs.py").run()
+    at.switch_page("app_pages/bdhvs.py").run()
     assert at.selectbox(key="bdhvs_date").value.isoformat() == "2025-11-25"

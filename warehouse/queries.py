@@ -105,9 +105,11 @@ def commune_metric(con: Con, metric: str, period_end: date, former_province: lis
           former_district or None, former_district or None, unit_type or None, unit_type or None])
 
 
-def province_value(con: Con, metric: str, period_end: date) -> float | None:
+def province_reference(con: Con, metric: str, period_end: date) -> float | None:
+    """The province line drawn next to communes: the rate (ratio of sums), or for a count the mean per unit."""
     row = con.execute("""
-        select value from mart_province_summary where metric = ? and period_end = ?
+        select case when denominator is null then value / nullif(units_reporting, 0) else value end
+        from mart_province_summary where metric = ? and period_end = ?
     """, [metric, period_end]).fetchone()
     return row[0] if row else None
 

@@ -39,9 +39,10 @@ provinces, districts, types = chosen["province"], chosen["district"], chosen["ty
 ui.set_params(metric=metric_name, period=period, province=provinces, district=districts, type=types)
 
 frame = ui.query("commune_metric", metric_name, period, provinces or None, districts or None, types or None)
-province = ui.query("province_value", metric_name, period)
+province = ui.query("province_reference", metric_name, period)
+reference = "trung bình mỗi đơn vị" if metric.unit == "count" else "toàn tỉnh"
 shown = frame.dropna(subset=["value"])
-st.caption(f"{len(shown)} đơn vị có số liệu · toàn tỉnh: {metric.format(province)} · "
+st.caption(f"{len(shown)} đơn vị có số liệu · {reference}: {metric.format(province)} · "
            f"hạng tính trên {int(frame['units_ranked'].max()) if len(frame) else 0} đơn vị báo cáo")
 
 if shown.empty:
@@ -60,10 +61,11 @@ bars = alt.Chart(chart_data).mark_bar(color="#1f77b4").encode(
 )
 layers = [bars]
 if province is not None and not pd.isna(province):
-    rule = alt.Chart(pd.DataFrame({"value": [province], "label": [f"Toàn tỉnh: {metric.format(province)}"]}))
+    rule = alt.Chart(pd.DataFrame({"value": [province], "label": [f"{reference.capitalize()}: {metric.format(province)}"]}))
     layers.append(rule.mark_rule(color="#d62728", strokeDash=[6, 3], size=2).encode(
         x="value:Q", tooltip=alt.Tooltip("label:N", title="Tham chiếu")))
-st.altair_chart(alt.layer(*layers).properties(height=alt.Step(20)), width="stretch")
+chart = alt.layer(*layers).properties(height=alt.Step(20)).configure(locale=ui.VEGA_LOCALE)
+st.altair_chart(chart, width="stretch")
 
 table = shown[["rank", "commune_name", "unit_type", "former_district", "value"]].rename(columns={
     "rank": "Hạng", "commune_name": "Đơn vị", "unit_type": "Loại", "former_district": "Huyện cũ", "value": metric.label,
