@@ -91,6 +91,20 @@ def styled(frame: pd.DataFrame, formats: dict[str, Any]):
     return frame.style.format({col: fn for col, fn in formats.items() if col in frame.columns}, na_rep="–")
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_button(frame: pd.DataFrame, file_stem: str, *, key: str, formats: dict[str, str] | None = None,
+                  notes: list[str] | None = None, label: str = "Tải bảng Excel") -> None:
+    """A download of the table behind a view as .xlsx (built only when clicked; formulas neutralised)."""
+    from warehouse import exports
+
+    st.download_button(
+        label, lambda: exports.to_xlsx(frame, formats=formats, notes=notes or []),
+        file_name=f"{file_stem}.xlsx", mime=XLSX_MIME, key=key, icon=":material/download:", on_click="ignore",
+    )
+
+
 def metric_format(metric: metrics.Metric):
     return metric.format
 

@@ -72,3 +72,7 @@ table = shown[["rank", "commune_name", "unit_type", "former_district", "value"]]
 })
 st.dataframe(ui.styled(table, {"Hạng": formatting.number, metric.label: metric.format}),
              hide_index=True, width="stretch")
+filters = "; ".join(f"{FILTERS[name][0]}: {', '.join(values)}" for name, values in chosen.items() if values)
+ui.export_button(table, f"so_sanh_{metric_name}_{period:%Y%m%d}", key="compare_export",
+                 formats={"Hạng": "int", metric.label: "pct" if metric.unit == "pct" else "dec1"},
+                 notes=[f"{metric.label} — kỳ {formatting.day(period)}", f"Bộ lọc: {filters or 'tất cả đơn vị'}"])
