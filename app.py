@@ -49,7 +49,9 @@ pages = [
     st.Page("app_pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
     st.Page("app_pages/compare.py", title="So sánh xã", icon=":material/bar_chart:"),
     st.Page("app_pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
-    st.Page("app_pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:"),
+    # hidden from viewers; the page itself refuses them (a link to /upload gets a login form)
+    st.Page("app_pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:",
+            visibility="visible" if ui.is_analyst() else "hidden"),
     st.Page("app_pages/history.py", title="Lịch sử tải", icon=":material/history:"),
 ]
 page = st.navigation(pages)
@@ -57,4 +59,5 @@ try:
     sidebar()
 except FileNotFoundError as exc:
     ui.warehouse_missing(exc)
+ui.account_box()
 page.run()

@@ -1,32 +1,120 @@
-"""Lịch sử tải: every load, accepted or rejected, and what its checks found."""
+"""Lịch sử tải: every load, what its checks found, its original file, and retracting it (analysts)."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
-from warehouse import formatting
+from warehouse import datasets, formatting
 
-STATUS = {"loaded": "đã nạp", "rejected": "bị từ chối"}
+ALL = "all"
+COLUMNS = {
+    "load_id": "Lần nạp", "dataset": "Bộ dữ liệu", "file_name": "Tệp", "state": "Trạng thái",
+    "rows_loaded": "Số dòng", "rows_in_use": "Dòng đang dùng", "n_errors": "Lỗi", "n_warnings": "Cảnh báo",
+    "loaded_by": "Người nạp", "loaded_at": "Thời điểm", "retracted_at": "Thu hồi lúc", "sample": "Dữ liệu",
+}
+
+
+def state_of(row) -> str:
+    """đã nạp / đã bị thay thế (a later load for the same keys wins) / đã thu hồi / bị từ chối."""
+    if row.status != "loaded":
+        return "bị từ chối"
+    if not pd.isna(row.retracted_at):
+        return "đã thu hồi"
+    if row.rows_loaded and row.rows_in_use == 0:
+        return "đã bị thay thế"
+    if row.rows_in_use < row.rows_loaded:
+        return "bị thay thế một phần"
+    return "đã nạp"
+
 
 st.title("Lịch sử tải dữ liệu")
-history = ui.query("load_history", limit=500)
+st.caption("Mọi lần nạp, được nhận hay bị từ chối, và kết quả kiểm tra của nó. Lần nạp sau thay thế số liệu của "
+           "lần nạp trước cho cùng xã và kỳ; thu hồi một lần nạp thì các dòng của nó thôi được tính — không xóa gì.")
+history = ui.query("load_history", limit=1000)
 if history.empty:
     st.info("Chưa có lần nạp nào.", icon=":material/info:")
     st.stop()
 
-table = history.assign(
-    status=[("đã thu hồi" if r is not None and r == r else STATUS.get(s, s))
-            for s, r in zip(history["status"], history["retracted_at"], strict=False)],
-    sample=history["is_sample"].map({True: "mẫu", False: ""}),
-)[["load_id", "dataset", "file_name", "status", "rows_loaded", "n_errors", "n_warnings", "loaded_by", "loaded_at", "sample"]]
-table = table.rename(columns={
-    "load_id": "Lần nạp", "dataset": "Bộ dữ liệu", "file_name": "Tệp", "status": "Trạng thái", "rows_loaded": "Số dòng",
-    "n_errors": "Lỗi", "n_warnings": "Cảnh báo", "loaded_by": "Người nạp", "loaded_at": "Thời điểm", "sample": "Dữ liệu",
-})
-st.dataframe(ui.styled(table, {"Thời điểm": formatting.moment, "Số dòng": formatting.number}),
+names = list(datasets.DATASETS)
+dataset = st.selectbox("Bộ dữ liệu", [ALL, *names], index=[ALL, *names].index(ui.param_choice("dataset", names, ALL)),
+                       format_func=lambda n: "Tất cả" if n == ALL else datasets.get(n).title, key="history_dataset")
+shown = history if dataset == ALL else history[history["dataset"] == dataset]
+shown = shown.merge(ui.query("rows_in_use"), on="load_id", how="left")
+shown = shown.assign(
+    rows_in_use=shown["rows_in_use"].where(shown["status"] != "loaded", shown["rows_in_use"].fillna(0)).astype("Int64"),
+    sample=shown["is_sample"].map({True: "mẫu", False: ""}),
+)
+shown["state"] = [state_of(r) for r in shown.itertuples()]
+table = shown[list(COLUMNS)].rename(columns=COLUMNS)
+st.dataframe(ui.styled(table, {"Thời điểm": formatting.moment, "Thu hồi lúc": formatting.moment,
+                               "Số dòng": formatting.number, "Dòng đang dùng": formatting.number}),
              hide_index=True, width="stretch")
+ui.export_button(table, "lich_su_nap", key="history_export",
+                 formats={"Số dòng": "int", "Dòng đang dùng": "int", "Thời điểm": "datetime", "Thu hồi lúc": "datetime"},
+                 notes=["Lịch sử tải dữ liệu" + ("" if dataset == ALL else f" — {datasets.get(dataset).title}")])
+if shown.empty:
+    st.stop()
 
-with_findings = history[(history["n_errors"] > 0) | (history["n_warnings"] > 0)]["load_id"].tolist()
-if with_findings:
-    chosen = st.selectbox("Xem kết quả kiểm tra của lần nạp", with_findings, key="history_load",
-                          format_func=lambda i: f"#{i} — {history.set_index('load_id').at[i, 'file_name']}")
-    st.dataframe(ui.findings_frame_from(ui.query("load_findings", chosen)), hide_index=True, width="stretch")
+# ---------------------------------------------------------------- one load
+
+ids = shown["load_id"].tolist()
+label = shown.set_index("load_id")
+load_id = st.selectbox("Xem chi tiết lần nạp", ids, index=ids.index(ui.param_choice("load", ids, ids[0])),
+                       key="history_load",
+                       format_func=lambda i: f"#{i} — {label.at[i, 'file_name']} ({label.at[i, 'state']})")
+ui.set_params(dataset=None if dataset == ALL else dataset, load=load_id)
+row = label.loc[load_id]
+detail = ui.query("load_detail", load_id)
+
+st.subheader(f"Lần nạp #{load_id}: {row['file_name']}")
+if st.session_state.get("history_flash"):
+    ok, message = st.session_state.pop("history_flash")
+    (st.success if ok else st.error)(message, icon=":material/undo:" if ok else ":material/error:")
+retracted = not pd.isna(row["retracted_at"])
+facts = [datasets.get(row["dataset"]).title if row["dataset"] in datasets.DATASETS else row["dataset"],
+         f"trang tính «{detail['sheet']}»" if detail.get("sheet") else None, row["state"],
+         f"{formatting.number(row['rows_loaded'])} dòng",
+         f"nạp bởi {row['loaded_by']} lúc {formatting.moment(row['loaded_at'])}",
+         f"thu hồi bởi {row['retracted_by']} lúc {formatting.moment(row['retracted_at'])}" if retracted else None,
+         f"sha256 {row['sha256'][:12]}…"]
+st.caption(" · ".join(f for f in facts if f))
+
+findings = ui.findings_frame_from(ui.query("load_findings", load_id))
+if findings.empty:
+    st.caption("Không có lỗi hay cảnh báo.")
+else:
+    st.dataframe(findings, hide_index=True, width="stretch")
+    ui.export_button(findings, f"ket_qua_kiem_tra_lan_nap_{load_id}", key="history_findings_export",
+                     notes=[f"Kết quả kiểm tra lần nạp #{load_id}: {row['file_name']}"])
+
+if not ui.is_analyst():
+    st.caption(":material/lock: Tải tệp gốc và thu hồi lần nạp dành cho chuyên viên (đăng nhập ở thanh bên trái).")
+    st.stop()
+
+original = ui.original_file(load_id)
+if original is None:
+    st.caption("Không tìm thấy tệp gốc bên cạnh kho dữ liệu (thư mục archive/ hoặc quarantine/).")
+else:
+    st.download_button("Tải tệp gốc", lambda: original.read_bytes(), file_name=row["file_name"],
+                       mime="application/octet-stream", key="history_original", icon=":material/draft:",
+                       on_click="ignore")
+
+if row["state"] in ("bị từ chối", "đã thu hồi"):
+    st.stop()
+if st.button("Thu hồi lần nạp này…", key="history_retract", icon=":material/undo:"):
+    st.session_state["history_confirm"] = load_id
+if st.session_state.get("history_confirm") == load_id:
+    st.warning(f"Thu hồi lần nạp #{load_id} ({row['file_name']})? {formatting.number(row['rows_in_use'])} dòng đang "
+               "dùng của nó sẽ thôi được tính; với cùng xã và kỳ, số liệu của lần nạp trước (nếu có) được dùng lại. "
+               "Không dữ liệu nào bị xóa.", icon=":material/warning:")
+    confirm, cancel = st.columns([1, 5])
+    if confirm.button("Xác nhận thu hồi", type="primary", key="history_retract_confirm"):
+        try:
+            st.session_state["history_flash"] = (True, ui.retract_load(load_id, "history_retract_auth"))
+        except ValueError as exc:  # retracted meanwhile (another analyst, the CLI)
+            st.session_state["history_flash"] = (False, str(exc))
+        st.session_state.pop("history_confirm", None)
+        st.rerun()
+    if cancel.button("Hủy", key="history_retract_cancel"):
+        st.session_state.pop("history_confirm", None)
+        st.rerun()

@@ -17,6 +17,12 @@ from warehouse.communes import CommuneIndex  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def open_uploads(monkeypatch):
+    """Tests run as a single-user machine (WAREHOUSE_OPEN_UPLOADS=1); tests of roles delenv it."""
+    monkeypatch.setenv("WAREHOUSE_OPEN_UPLOADS", "1")
+
+
 @pytest.fixture(scope="session")
 def communes() -> CommuneIndex:
     with open(ROOT / "data" / "reference" / "communes.csv", encoding="utf-8") as fh:

@@ -46,17 +46,12 @@ def cmd_load(args) -> int:
 
 
 def cmd_load_dir(args) -> int:
-    from warehouse import load
+    from warehouse import dropdir
 
-    folder = Path(args.dir)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith("~$"))
-    rejected = 0
-    for path in files:
-        result = load.load_path(path, None, loaded_by=args.user)
-        _print_result(result)
-        rejected += result.status == load.REJECTED
-    print(f"{len(files)} tệp, {rejected} bị từ chối.")
-    return 1 if rejected else 0
+    report = dropdir.load_dir(Path(args.dir), move=args.move, settle_seconds=args.settle, loaded_by=args.user)
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
 
 
 def cmd_loads(args) -> int:
@@ -81,6 +76,26 @@ def cmd_retract(args) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_hash_password(args) -> int:
+    import getpass
+
+    from warehouse import auth
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Mật khẩu (không hiện khi gõ): ")
+        if getpass.getpass("Gõ lại mật khẩu: ") != password:
+            print("Hai lần gõ không khớp; chưa tạo gì.", file=sys.stderr)
+            return 1
+    else:  # piped in by a provisioning script: the first line
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < auth.MIN_PASSWORD_LENGTH:
+        print(f"Mật khẩu cần ít nhất {auth.MIN_PASSWORD_LENGTH} ký tự; chưa tạo gì.", file=sys.stderr)
+        return 1
+    print("# dán dòng sau vào mục [analysts] của .streamlit/secrets.toml:", file=sys.stderr)
+    print(auth.toml_line(args.username, auth.hash_password(password)))
     return 0
 
 
@@ -140,6 +155,10 @@ def parser() -> argparse.ArgumentParser:
     load.set_defaults(fn=cmd_load)
     load_dir = sub.add_parser("load-dir", help="nạp mọi tệp mới của một thư mục")
     load_dir.add_argument("dir")
+    load_dir.add_argument("--no-move", dest="move", action="store_false",
+                          help="để nguyên tệp, ghi kết quả vào DIR/.load-dir.tsv (mặc định: chuyển vào loaded/ hoặc rejected/)")
+    load_dir.add_argument("--settle", type=float, default=5.0,
+                          help="bỏ qua tệp vừa thay đổi trong chừng ấy giây (đang được ghi); mặc định 5")
     load_dir.set_defaults(fn=cmd_load_dir)
     loads = sub.add_parser("loads", help="lịch sử nạp")
     loads.add_argument("--limit", type=int, default=50)
@@ -147,6 +166,9 @@ def parser() -> argparse.ArgumentParser:
     retract = sub.add_parser("retract", help="thu hồi một lần nạp (không xóa gì)")
     retract.add_argument("load_id", type=int)
     retract.set_defaults(fn=cmd_retract)
+    hash_password = sub.add_parser("hash-password", help="tạo dòng mật khẩu (đã băm) cho một chuyên viên")
+    hash_password.add_argument("username", nargs="?", default="ten_dang_nhap", help="tên đăng nhập của chuyên viên")
+    hash_password.set_defaults(fn=cmd_hash_password)
     sub.add_parser("build", help="tạo lại các view trong sql/").set_defaults(fn=cmd_build)
     sub.add_parser("check", help="chạy lại kiểm tra trên dữ liệu đã nạp").set_defaults(fn=cmd_check)
     samples = sub.add_parser("samples", help="sinh lại các tệp dữ liệu mẫu")

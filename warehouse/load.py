@@ -12,6 +12,7 @@ import csv
 import getpass
 import hashlib
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -129,11 +130,65 @@ def _drop_echoes(gx_findings: list[Finding], read_findings: list[Finding]) -> li
 # ---------------------------------------------------------------- write
 
 
-def _store(path: Path, folder: Path, load_id: int, sha256: str, name: str) -> Path:
+def _store(path: Path, folder: Path, load_id: int, sha256: str, name: str) -> tuple[Path, Path]:
+    """Copy the original beside its final name as a hidden .part file; renamed only after commit.
+
+    A crash before the commit leaves a .part file that no record points to (removed by the
+    next load, see recover_stored); the archive never holds a file without its meta.loads row.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{load_id:06d}_{sha256[:12]}_{name}"
-    shutil.copyfile(path, target)
-    return target
+    target = folder / f"{load_id:06d}_{sha256[:12]}_{Path(name).name}"
+    part = folder / f".{target.name}.{os.getpid()}{PART_SUFFIX}"
+    with open(path, "rb") as src, open(part, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
+    return target, part
+
+
+PART_SUFFIX = ".part"
+
+
+def recover_stored(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """Settle originals left by a load that died (call under the write lock).
+
+    A .part file whose process is gone is either recorded in meta.loads (the
+    crash came after the commit: give it its final name) or not (before the
+    commit: nothing counts it, remove it). Returns the files settled.
+    """
+    settled = []
+    for part in [*folder.glob(f"archive/.*{PART_SUFFIX}"), *folder.glob(f"quarantine/.*{PART_SUFFIX}")]:
+        final_name, _, pid = part.name[1:-len(PART_SUFFIX)].rpartition(".")
+        if not pid.isdigit() or _process_alive(int(pid)):
+            continue
+        target = part.with_name(final_name)
+        recorded = con.execute("select count(*) from meta.loads where stored_path = ?", [str(target)]).fetchone()[0]
+        if recorded:
+            os.replace(part, target)
+        else:
+            part.unlink(missing_ok=True)
+        settled.append(part)
+    return settled
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def fault_point(name: str) -> None:
+    """Test hook: with WAREHOUSE_FAULT_<name>=FILE set, write FILE and wait to be killed."""
+    marker = os.environ.get(f"WAREHOUSE_FAULT_{name}")
+    if marker:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(float(os.environ.get("WAREHOUSE_FAULT_SLEEP", "60")))
 
 
 def _database_folder(con: duckdb.DuckDBPyConnection) -> Path | None:
@@ -145,21 +200,29 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
                loaded_by: str, is_sample: bool) -> None:
     """Record the attempt and, when accepted, its rows: one transaction. Sets result.load_id."""
     t0 = time.perf_counter()
+    folder = _database_folder(con)
+    if folder is not None:
+        recover_stored(con, folder)
     con.begin()
+    stored = part = None
     try:
         load_id = con.execute("select nextval('meta.load_id_seq')").fetchone()[0]
-        folder = _database_folder(con)
-        stored = None
         if folder is not None:
             sub = "archive" if result.status == LOADED else "quarantine"
-            stored = _store(path, folder / sub, load_id, result.sha256, result.file_name)
+            stored, part = _store(path, folder / sub, load_id, result.sha256, result.file_name)
         _insert_meta(con, load_id, result, stored, loaded_by, is_sample)
         if result.status == LOADED:
             _insert_rows(con, result.dataset, result.table.frame, load_id)
+        fault_point("BEFORE_COMMIT")
         con.commit()
     except BaseException:
         con.rollback()
+        if part is not None:
+            part.unlink(missing_ok=True)
         raise
+    if part is not None:
+        fault_point("AFTER_COMMIT")
+        os.replace(part, stored)
     result.load_id = load_id
     result.timings["insert"] = time.perf_counter() - t0
 
@@ -258,6 +321,12 @@ def retract(con: duckdb.DuckDBPyConnection, load_id: int, by: str | None = None)
     con.execute("update meta.loads set retracted_at = ?, retracted_by = ? where load_id = ?",
                 [datetime.now(), by or _user(), load_id])
     return f"Đã thu hồi lần nạp #{load_id}: các dòng của lần nạp này không còn được tính."
+
+
+def retract_path(load_id: int, *, db_file: Path | None = None, by: str | None = None) -> str:
+    """Retract a load in the warehouse file, holding the write lock only for the update."""
+    with db.write_connection(db_file) as con:
+        return retract(con, load_id, by=by)
 
 
 def seed(db_file: Path | None = None) -> list[LoadResult]:

@@ -166,3 +166,30 @@ def known_metrics(con: Con) -> list[str]:
     """Metrics of the catalogue that have data, in catalogue order."""
     present = {r[0] for r in con.execute("select distinct metric from mart_commune_metrics where value is not null").fetchall()}
     return [name for name in metrics.METRICS if name in present]
+
+
+def load_detail(con: Con, load_id: int) -> dict | None:
+    """One load's record (file, sheet, who, when, where the original is kept), or None."""
+    frame = _df(con, """
+        select load_id, dataset, file_name, sha256, sheet, status, rows_read, rows_loaded, n_errors, n_warnings,
+               loaded_by, loaded_at, retracted_at, retracted_by, stored_path, is_sample
+        from meta.loads
+        where load_id = ?
+    """, [load_id])
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def rows_in_use(con: Con) -> pd.DataFrame:
+    """Per load: how many of its rows the staging views still count (a later load for the same keys wins)."""
+    return _df(con, """
+        with counted as (
+            select load_id, count(*) as n from stg_communes group by load_id
+            union all select load_id, count(*) from stg_broadband group by load_id
+            union all select load_id, count(*) from stg_dvctt group by load_id
+            union all select load_id, count(*) from stg_bdhvs group by load_id
+            union all select load_id, count(distinct source_row) from stg_targets group by load_id
+        )
+        select load_id, cast(sum(n) as integer) as rows_in_use
+        from counted
+        group by load_id
+    """)
