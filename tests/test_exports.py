@@ -48,3 +48,9 @@ def test_neutralise_frame_for_csv():
     frame = pd.DataFrame({"=a": ["=1", "b"], "n": [1, 2]})
     out = exports.neutralise_frame(frame)
     assert list(out.columns) == ["'=a", "n"] and out["'=a"].tolist() == ["'=1", "b"] and out["n"].tolist() == [1, 2]
+
+
+def test_xlsx_without_notes_starts_with_the_bold_header_frozen_under_it():
+    ws = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(pd.DataFrame({"Hồ sơ": [3781]}), formats={"Hồ sơ": "int"}))).active
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [["Hồ sơ"], [3781]]
+    assert ws["A1"].font.b and ws.freeze_panes == "A2" and ws["A2"].number_format == "#,##0"

@@ -71,12 +71,13 @@ def to_xlsx(frame: pd.DataFrame, *, sheet: str = "Bảng", formats: dict[str, st
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
+    notes = list(notes)
     for note in notes:
         ws.append([neutralise(note)])
-    if ws.max_row >= 1 and ws.cell(1, 1).value is not None:
+    if notes:
         ws.cell(1, 1).font = Font(bold=True)
         ws.append([])
-    header_row = ws.max_row + 1 if ws.cell(1, 1).value is not None else 1
+    header_row = len(notes) + 2 if notes else 1  # notes, a blank row, then the header
     ws.append([neutralise(str(c)) for c in frame.columns])
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
