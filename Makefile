@@ -13,9 +13,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# without .streamlit/secrets.toml (a fresh single-user machine) whoever opens the app may upload:
+# WAREHOUSE_OPEN_UPLOADS=1 unless set otherwise (README, "Quyền chuyên viên")
 run: $(VENV)/.installed
 	$(PY) -m warehouse seed --if-empty
-	$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false
+	@test -f .streamlit/secrets.toml || echo "Chưa có .streamlit/secrets.toml: chế độ một người dùng, ai mở ứng dụng cũng tải lên được."
+	WAREHOUSE_OPEN_UPLOADS=$${WAREHOUSE_OPEN_UPLOADS-$$(test -f .streamlit/secrets.toml || echo 1)} \
+		$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
 seed: $(VENV)/.installed
 	$(PY) -m warehouse seed
