@@ -48,7 +48,7 @@ shown["state"] = [state_of(r) for r in shown.itertuples()]
 table = shown[list(COLUMNS)].rename(columns=COLUMNS)
 st.dataframe(ui.styled(table, {"Thời điểm": formatting.moment, "Thu hồi lúc": formatting.moment,
                                "Số dòng": formatting.number, "Dòng đang dùng": formatting.number}),
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", placeholder="–")
 ui.export_button(table, "lich_su_nap", key="history_export",
                  formats={"Số dòng": "int", "Dòng đang dùng": "int", "Thời điểm": "datetime", "Thu hồi lúc": "datetime"},
                  notes=["Lịch sử tải dữ liệu" + ("" if dataset == ALL else f" — {datasets.get(dataset).title}")])
@@ -61,7 +61,7 @@ ids = shown["load_id"].tolist()
 label = shown.set_index("load_id")
 load_id = st.selectbox("Xem chi tiết lần nạp", ids, index=ids.index(ui.param_choice("load", ids, ids[0])),
                        key="history_load",
-                       format_func=lambda i: f"#{i} — {label.at[i, 'file_name']} ({label.at[i, 'state']})")
+                       format_func=lambda i: f"#{i} — {label.at[i, 'file_name']}")
 ui.set_params(dataset=None if dataset == ALL else dataset, load=load_id)
 row = label.loc[load_id]
 detail = ui.query("load_detail", load_id)
@@ -83,7 +83,7 @@ findings = ui.findings_frame_from(ui.query("load_findings", load_id))
 if findings.empty:
     st.caption("Không có lỗi hay cảnh báo.")
 else:
-    st.dataframe(findings, hide_index=True, width="stretch")
+    st.dataframe(findings, hide_index=True, width="stretch", placeholder="–")
     ui.export_button(findings, f"ket_qua_kiem_tra_lan_nap_{load_id}", key="history_findings_export",
                      notes=[f"Kết quả kiểm tra lần nạp #{load_id}: {row['file_name']}"])
 

@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from warehouse import metrics
+from warehouse import datasets, metrics
 
 Con = duckdb.DuckDBPyConnection
 
@@ -180,16 +180,16 @@ def load_detail(con: Con, load_id: int) -> dict | None:
 
 
 def rows_in_use(con: Con) -> pd.DataFrame:
-    """Per load: how many of its rows the staging views still count (a later load for the same keys wins)."""
-    return _df(con, """
-        with counted as (
-            select load_id, count(*) as n from stg_communes group by load_id
-            union all select load_id, count(*) from stg_broadband group by load_id
-            union all select load_id, count(*) from stg_dvctt group by load_id
-            union all select load_id, count(*) from stg_bdhvs group by load_id
-            union all select load_id, count(distinct source_row) from stg_targets group by load_id
+    """Per counted load: how many of its raw rows are still the latest for their key (staging's rule)."""
+    latest = " union all ".join(f"""
+        select load_id, row_number() over (partition by {", ".join(ds.key)} order by load_id desc) as version_rank
+        from raw.{ds.name}
+        where load_id in (select load_id from stg_loads where is_counted)""" for ds in datasets.DATASETS.values())
+    return _df(con, f"""
+        with versions as ({latest}
         )
-        select load_id, cast(sum(n) as integer) as rows_in_use
-        from counted
+        select load_id, cast(count(*) as integer) as rows_in_use
+        from versions
+        where version_rank = 1
         group by load_id
     """)
