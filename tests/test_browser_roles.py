@@ -60,6 +60,6 @@ def test_viewer_navigation_has_no_upload_page_until_an_analyst_signs_in(server):
         sidebar.get_by_label("Mật khẩu").fill(PASSWORD)
         sidebar.get_by_role("button", name="Đăng nhập").click()
         sidebar.get_by_role("link", name="Tải dữ liệu lên").wait_for(timeout=30_000)
-        assert sidebar.get_by_text("Chuyên viên: lan").is_visible()
+        sidebar.get_by_text("Chuyên viên: lan").wait_for(timeout=30_000)
         page.get_by_role("button", name="Thu hồi lần nạp này…").wait_for(timeout=30_000)
         browser.close()
