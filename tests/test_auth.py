@@ -220,3 +220,17 @@ def test_signed_out_visitor_is_offered_the_identity_provider(app):
     at = app(secrets, {"is_logged_in": False}, page="app_pages/upload.py")
     assert not at.get("file_uploader")
     assert "upload_auth_oidc_default" in keys(at, "button")
+
+
+def test_the_retract_confirmation_rechecks_the_role_when_clicked(app, seeded_copy):
+    at = app({"analysts": HASHES}, page="app_pages/history.py")
+    login(at, "lan", PASSWORD, prefix="auth_sidebar")
+    newest = at.selectbox(key="history_load").value
+    at.button(key="history_retract").click().run()
+    confirm = at.button(key="history_retract_confirm")
+    at.secrets["analysts"] = {"someone_else": HASHES["lan"]}  # the operator revokes lan meanwhile
+    confirm.click().run()
+    assert not at.exception and not at.success
+    assert "history_retract_confirm" not in keys(at, "button")
+    with duckdb.connect(str(seeded_copy), read_only=True) as con:
+        assert con.execute("select retracted_at from meta.loads where load_id = ?", [newest]).fetchone() == (None,)
