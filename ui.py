@@ -241,7 +241,8 @@ def require_analyst(key: str) -> str:
     if not modes:
         st.warning(READ_ONLY_NOTE, icon=":material/lock:")
         st.stop()
-    email = _signed_in_user().get("email") if _signed_in_user().get("is_logged_in") else None
+    signed_in = _signed_in_user()
+    email = signed_in.get("email") if signed_in.get("is_logged_in") else None
     if email:
         st.warning(f"Tài khoản {email} chưa có quyền chuyên viên (mục [roles] analysts của secrets.toml).",
                    icon=":material/lock:")

@@ -30,6 +30,7 @@ REFERENCE_COMMUNES = db.PROJECT_ROOT / "data" / "reference" / "communes.csv"
 SAMPLES_DIR = db.PROJECT_ROOT / "data" / "samples"
 
 LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
+PART_SUFFIX = ".part"  # an original being archived, named for good only once its load committed
 
 
 @dataclass
@@ -144,9 +145,6 @@ def _store(path: Path, folder: Path, load_id: int, sha256: str, name: str) -> tu
         dst.flush()
         os.fsync(dst.fileno())
     return target, part
-
-
-PART_SUFFIX = ".part"
 
 
 def recover_stored(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
