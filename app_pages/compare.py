@@ -293,7 +293,6 @@ else:
     stem = f"so_sanh_{metric_name}_{period:%Y%m%d}"
     title_note = f"{metric.label} — kỳ {metric.period_text(period)}" + (f" — {target_label}" if target else "")
 
-st.dataframe(ui.styled(table, {col: shown_as for col, (_, shown_as) in formats.items()}), hide_index=True,
-             width="stretch")
+ui.table(table, {col: shown_as for col, (_, shown_as) in formats.items()})
 ui.export_button(table, stem, key="compare_export", formats={col: excel for col, (excel, _) in formats.items()},
                  notes=[title_note, f"Bộ lọc: {filters_text}"])

@@ -80,8 +80,7 @@ table = table.sort_values("rank", kind="stable", na_position="last")[
     ["rank", "commune_name", "former_district", "value"]].rename(columns={
         "rank": "Hạng", "commune_name": "Đơn vị", "former_district": "Huyện cũ", "value": metric.label})
 with table_column:
-    st.dataframe(ui.styled(table.drop(columns="Huyện cũ"), {"Hạng": formatting.number, metric.label: metric.format}),
-                 hide_index=True, width="stretch", height=640)
+    ui.table(table.drop(columns="Huyện cũ"), {"Hạng": formatting.number, metric.label: metric.format}, height=640)
     excel = "pct" if metric.unit == "pct" else ("int" if metric.unit == "count" else "dec1")
     ui.export_button(table, f"ban_do_{metric_name}_{period:%Y%m%d}", key="map_export",
                      formats={"Hạng": "int", metric.label: excel},
