@@ -83,7 +83,8 @@ with st.expander("Lọc theo tỉnh cũ, huyện cũ, loại đơn vị",
                  expanded=any(st.query_params.get_all(name) for name in FILTERS)):
     for column, (name, (label, field)) in zip(st.columns(3), FILTERS.items(), strict=True):
         chosen[name] = column.multiselect(label, options[field], default=ui.param_list(name, options[field]),
-                                          key=f"compare_{name}", placeholder="Tất cả")
+                                          key=f"compare_{name}", placeholder="Tất cả",
+                                          select_all=False)  # its label is English
 provinces, districts, types = chosen["province"], chosen["district"], chosen["type"]
 ui.set_params(metric=metric_name, period=period, chart=None if kind == "rank" else kind, metric2=metric2_name,
               province=provinces, district=districts, type=types)
