@@ -100,7 +100,7 @@ def table(frame: pd.DataFrame, formats: dict[str, Any], *, limit: int = TABLE_RO
         st.caption(f"Bảng hiện {formatting.number(limit)} dòng đầu trong {formatting.number(len(frame))} dòng; "
                    "tải bảng Excel để có đủ.")
         frame = frame.head(limit)
-    st.dataframe(styled(frame, formats), hide_index=True, width="stretch", **kwargs)
+    st.dataframe(styled(frame, formats), hide_index=True, width="stretch", placeholder="–", **kwargs)
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -208,7 +208,7 @@ def draw_distribution() -> None:
         color=alt.condition(pick, alt.value(RED), alt.value(BLUE)),
         tooltip=[alt.Tooltip("commune_name:N", title="Đơn vị"), alt.Tooltip("value_text:N", title=metric.label),
                  alt.Tooltip("rank_text:N", title="Hạng")],
-    ).add_params(pick).properties(height=50)
+    ).add_params(pick).properties(height=60)
     event = st.altair_chart(strip.configure(locale=ui.VEGA_LOCALE), width="stretch", on_select="rerun",
                             selection_mode="commune", key="compare_strip_chart")
     open_profile(event, "commune")

@@ -67,7 +67,7 @@ def choropleth() -> dict:
     return chart.to_dict()
 
 
-map_column, table_column = st.columns([3, 2])
+map_column, table_column = st.columns([5, 4])
 with map_column:
     spec = {**choropleth(), "datasets": {"communes": features}}
     event = st.vega_lite_chart(spec, width="stretch", on_select="rerun", selection_mode="commune", key="map_chart")
@@ -80,7 +80,9 @@ table = table.sort_values("rank", kind="stable", na_position="last")[
     ["rank", "commune_name", "former_district", "value"]].rename(columns={
         "rank": "Hạng", "commune_name": "Đơn vị", "former_district": "Huyện cũ", "value": metric.label})
 with table_column:
-    ui.table(table.drop(columns="Huyện cũ"), {"Hạng": formatting.number, metric.label: metric.format}, height=640)
+    ui.table(table.drop(columns="Huyện cũ"), {"Hạng": formatting.number, metric.label: metric.format}, height=640,
+             column_config={"Hạng": st.column_config.Column(width=55), "Đơn vị": st.column_config.Column(width=170),
+                            metric.label: st.column_config.Column(width=110, help=metric.label)})
     excel = "pct" if metric.unit == "pct" else ("int" if metric.unit == "count" else "dec1")
     ui.export_button(table, f"ban_do_{metric_name}_{period:%Y%m%d}", key="map_export",
                      formats={"Hạng": "int", metric.label: excel},
