@@ -36,7 +36,7 @@ def meets(value: float, target: dict) -> bool:
 
 
 def open_profile(event, selection: str) -> None:
-    """A commune clicked in a chart (or a table row) → its profile page."""
+    """A commune clicked in a chart → its profile page (the chart's point selection named `selection`)."""
     points = (event.selection.get(selection) or []) if event else []
     if points and points[0].get("commune_code"):
         st.switch_page(PROFILE_PAGE, query_params={"commune": points[0]["commune_code"]})
@@ -120,8 +120,8 @@ if target:
 
 # ---------------------------------------------------------------- charts
 
-def reference_layers(axis: str = "x") -> list:
-    """The province line and the target (a line, or a band for a range), with a legend."""
+def reference_layers() -> list:
+    """Vertical lines for the province value and the target (a band for a range), with their legend."""
     rows, colors = [], []
     if province is not None and not pd.isna(province):
         rows.append({"what": f"{reference.capitalize()}: {metric.format(province)}", "value": province,
@@ -136,13 +136,11 @@ def reference_layers(axis: str = "x") -> list:
     refs = alt.Chart(pd.DataFrame(rows))
     color = alt.Color("what:N", title=None, scale=alt.Scale(domain=[r["what"] for r in rows], range=colors),
                       legend=alt.Legend(orient="top", labelLimit=400))
-    enc = {axis: alt.X("value:Q") if axis == "x" else alt.Y("value:Q"), "color": color,
-           "tooltip": alt.Tooltip("what:N", title="Tham chiếu")}
-    layers = [refs.mark_rule(strokeDash=[6, 3], size=2).encode(**enc)]
+    layers = [refs.mark_rule(strokeDash=[6, 3], size=2).encode(
+        x="value:Q", color=color, tooltip=alt.Tooltip("what:N", title="Tham chiếu"))]
     if target and target["comparator"] == "range":
-        band = {axis: enc[axis], f"{axis}2": "upper:Q"}
         layers.insert(0, refs.transform_filter(alt.datum.value != alt.datum.upper)
-                      .mark_rect(opacity=0.15, color=GREEN).encode(**band))
+                      .mark_rect(opacity=0.15, color=GREEN).encode(x="value:Q", x2="upper:Q"))
     return layers
 
 

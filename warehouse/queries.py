@@ -176,6 +176,8 @@ def metric_target(con: Con, metric: str, year: int) -> dict | None:
 
     Returns year, comparator (≥ ≤ = range), target_value, target_upper, target_text,
     indicator_code, indicator_name; None when the plan sets no target for the metric.
+    Read from stg_targets, the rows mart_target_attainment judges against (the mart also
+    crosses every commune, which a reference line does not need).
     """
     row = con.execute("""
         select year, comparator, target_value, target_upper, target_text, indicator_code, indicator_name
