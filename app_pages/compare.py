@@ -13,7 +13,8 @@ PROFILE_PAGE = "app_pages/profile.py"
 CHART_KINDS = {"rank": "Xếp hạng", "dist": "Phân bố", "scatter": "Tương quan"}
 FILTERS = {"province": ("Tỉnh cũ", "former_province"), "district": ("Huyện cũ", "former_district"),
            "type": ("Loại đơn vị", "unit_type")}
-Y_AXIS_WIDTH = 36  # the same left margin for the histogram and the strip under it, so their x axes line up
+Y_AXIS_WIDTH = 36  # the histogram and the strip under it get the same left margin (and the same, there
+# invisible, axis title), so their x axes line up
 MAX_BARS = 150  # above this (national scale), the ranked chart shows the head and the tail
 BLUE, RED, GREEN, ORANGE, GREY = "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#7f7f7f"
 
@@ -99,10 +100,10 @@ reference = "trung bình mỗi đơn vị" if metric.unit == "count" else "toàn
 shown = frame.dropna(subset=["value"])
 n_ranked = int(frame["units_ranked"].max()) if len(frame) else 0
 
-notes = [f"{len(shown)} đơn vị có số liệu", f"{reference}: {metric.format(province)}"]
+notes = [f"{formatting.number(len(shown))} đơn vị có số liệu", f"{reference}: {metric.format(province)}"]
 if target:
     notes.append(f"chỉ tiêu đến năm {target['year']}: {target_text(metric, target)}")
-notes.append(f"hạng tính trên {n_ranked} đơn vị báo cáo")
+notes.append(f"hạng tính trên {formatting.number(n_ranked)} đơn vị báo cáo")
 st.caption(" · ".join(notes))
 
 if shown.empty:
@@ -165,7 +166,7 @@ def draw_ranked() -> None:
     if len(data) > MAX_BARS:
         half = MAX_BARS // 2
         data = pd.concat([data.head(half), data.tail(half)])
-        st.caption(f"Biểu đồ hiện {half} đơn vị đầu và {half} đơn vị cuối trong {len(chart_data)} đơn vị; "
+        st.caption(f"Biểu đồ hiện {half} đơn vị đầu và {half} đơn vị cuối trong {formatting.number(len(chart_data))} đơn vị; "
                    "bảng bên dưới có đủ.")
     data = data.assign(order=range(len(data)))
     st.caption("Bấm vào một thanh để mở hồ sơ xã.")
@@ -201,8 +202,8 @@ def draw_distribution() -> None:
     pick = alt.selection_point(name="commune", fields=["commune_code"], on="click", empty=False)
     strip = alt.Chart(chart_data.assign(one="")).mark_tick(thickness=2, size=30, cursor="pointer").encode(
         x=alt.X("value:Q", title=None, scale=scale, axis=alt.Axis(format=",~f")),
-        y=alt.Y("one:N", title="Đơn vị", axis=alt.Axis(labels=False, ticks=False, domain=False,
-                                                        minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH)),
+        y=alt.Y("one:N", title="Số đơn vị", axis=alt.Axis(labels=False, ticks=False, domain=False, titleOpacity=0,
+                                                           minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH)),
         color=alt.condition(pick, alt.value(RED), alt.value(BLUE)),
         tooltip=[alt.Tooltip("commune_name:N", title="Đơn vị"), alt.Tooltip("value_text:N", title=metric.label),
                  alt.Tooltip("rank_text:N", title="Hạng")],
@@ -274,7 +275,7 @@ if kind == "scatter":
                     provinces or None, districts or None, types or None)
     st.caption(f"Trục ngang: {metric.label}, kỳ {metric.period_text(period)}. Trục dọc: {metric2.label}, "
                f"kỳ {metric2.period_text(period2)} (kỳ gần nhất của chỉ số này không sau kỳ đã chọn). "
-               f"{len(pair)} đơn vị có cả hai số liệu"
+               f"{formatting.number(len(pair))} đơn vị có cả hai số liệu"
                + (f"; hệ số tương quan r = {formatting.number(pair['x_value'].corr(pair['y_value']), 2)}."
                   if len(pair) > 2 else "."))
     if pair.empty:
