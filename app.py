@@ -48,6 +48,8 @@ bootstrap()
 pages = [
     st.Page("app_pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
     st.Page("app_pages/compare.py", title="So sánh xã", icon=":material/bar_chart:"),
+    st.Page("app_pages/profile.py", title="Hồ sơ xã", icon=":material/location_city:", url_path="profile"),
+    st.Page("app_pages/map.py", title="Bản đồ", icon=":material/map:", url_path="map"),
     st.Page("app_pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
     # hidden from viewers; the page itself refuses them (a link to /upload gets a login form)
     st.Page("app_pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:",

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from warehouse import db, formatting, metrics, queries
+from warehouse import db, formatting, metrics, models, queries
 from warehouse.findings import ERROR, Finding
 
 # Vega's number locale for Vietnamese: 3.781 and 86,6 on chart axes
@@ -25,7 +25,7 @@ SAMPLE_NOTE = "Dữ liệu mẫu — số liệu minh họa, không phải số 
 
 @st.cache_resource(show_spinner=False)
 def _snapshots(path: str) -> db.Snapshots:
-    return db.Snapshots(Path(path))
+    return db.Snapshots(Path(path), prepare=models.materialise_file)
 
 
 def snapshots() -> db.Snapshots:
@@ -89,6 +89,18 @@ def sample_badge(short: bool = False) -> None:
 def styled(frame: pd.DataFrame, formats: dict[str, Any]):
     """A Styler showing Vietnamese formats while the table still sorts on the numbers."""
     return frame.style.format({col: fn for col, fn in formats.items() if col in frame.columns}, na_rep="–")
+
+
+TABLE_ROWS = 500  # a styled table past this many rows takes > 0,1 s to draw (national scale); the export has all
+
+
+def table(frame: pd.DataFrame, formats: dict[str, Any], *, limit: int = TABLE_ROWS, **kwargs) -> None:
+    """st.dataframe of a frame in Vietnamese formats; beyond `limit` rows only the first ones, said so."""
+    if len(frame) > limit:
+        st.caption(f"Bảng hiện {formatting.number(limit)} dòng đầu trong {formatting.number(len(frame))} dòng; "
+                   "tải bảng Excel để có đủ.")
+        frame = frame.head(limit)
+    st.dataframe(styled(frame, formats), hide_index=True, width="stretch", placeholder="–", **kwargs)
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

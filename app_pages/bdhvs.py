@@ -47,4 +47,9 @@ formats = {col: formatting.number for col in table.columns if col.startswith(("H
 formats["Học viên / 1.000 dân"] = lambda v: formatting.number(v, 1)
 formats["Thay đổi hạng học viên"] = movement
 formats["Thay đổi hạng theo dân số"] = movement
-st.dataframe(ui.styled(table, formats), hide_index=True, width="stretch", height=600)
+ui.table(table, formats, height=600)
+ui.export_button(table, f"bdhvs_xep_hang_{snapshot:%Y%m%d}", key="bdhvs_export",
+                 formats={col: ("dec1" if col == "Học viên / 1.000 dân" else "int") for col in table.columns[1:]},
+                 notes=[f"Bình dân học vụ số — xếp hạng ngày {formatting.day(snapshot)} ({n} đơn vị)",
+                        "Thay đổi hạng: số dương = lên bậc, số âm = xuống bậc"
+                        + (f", so với ngày {formatting.day(previous.iloc[0])}" if len(previous) else "")])

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
+from bench import national  # noqa: E402
 from warehouse import db, load, queries  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -103,37 +104,97 @@ def big_file(rows: int = 50_000) -> Path:
     return path
 
 
-def bench_queries(seeded: Path, repeat: int) -> None:
-    _, con = db.Snapshots(seeded).connection()
-    cur = con.cursor()
+def bench_queries(seeded: Path, repeat: int, label: str = "sample") -> None:
+    """Each page's queries straight on DuckDB, no Streamlit cache (what a first view after a load pays),
+    on the views and on the app's snapshot where they are tables."""
+    from warehouse import models
+
+    for kind, prepare in (("views", None), ("tables", models.materialise_file)):
+        _, con = db.Snapshots(seeded, prepare=prepare).connection()
+        cur = con.cursor()
+        for name, fn in page_queries(cur).items():
+            fn()
+            record(f"{label}: queries of page {name} ({kind})", timed(fn, repeat * 2), "DuckDB, no cache")
+        cur.close()
+
+
+def page_queries(cur) -> dict:
     period = queries.metric_periods(cur, "online_rate_pct")[0]
     snapshot = queries.bdhvs_snapshots(cur)[0]
-    pages = {
+    learners_period = queries.metric_periods(cur, "learners")[0]
+    return {
         "Tổng quan": lambda: (queries.province_kpis(cur), queries.data_freshness(cur), queries.has_sample_data(cur)),
         "So sánh xã": lambda: (queries.known_metrics(cur), queries.metric_periods(cur, "online_rate_pct"),
                                queries.filter_options(cur), queries.commune_metric(cur, "online_rate_pct", period),
-                               queries.province_reference(cur, "online_rate_pct", period)),
+                               queries.province_reference(cur, "online_rate_pct", period),
+                               queries.metric_target(cur, "online_rate_pct", period.year)),
+        "So sánh xã, tương quan": lambda: queries.commune_metric_pair(cur, "online_rate_pct", period, "learners",
+                                                                        learners_period),
+        "Bản đồ": lambda: (queries.map_features(cur, "online_rate_pct", period),
+                           queries.map_values(cur, "online_rate_pct", period)),
         "Bình dân học vụ số": lambda: (queries.bdhvs_snapshots(cur), queries.bdhvs_rankings(cur, snapshot)),
         "Lịch sử tải": lambda: queries.load_history(cur),
     }
-    for name, fn in pages.items():
-        fn()
-        record(f"queries of page {name}", timed(fn, repeat * 4))
 
 
-def bench_pages(seeded: Path, repeat: int) -> None:
+def bench_loads(tmp: Path, repeat: int) -> Path:
+    """Seed, each sample file, a 50.000-row file; returns the seeded warehouse."""
+    t0 = time.perf_counter()
+    from warehouse import quality  # noqa: F401  GX imported before timing loads, as in a running server
+
+    quality._batch_definition()
+    record("import great-expectations + context (once per process)", [time.perf_counter() - t0])
+    seeded = bench_seed(tmp, max(1, repeat // 2))
+    base = communes_only(tmp)
+    for path in sorted(load.SAMPLES_DIR.glob("*.xlsx")):
+        bench_load(base, tmp, path, path.stem, repeat, path.name)
+    bench_load(base, tmp, big_file(), "dvctt", max(1, repeat // 2), "50.000 rows × 12 columns")
+    return seeded
+
+
+def bench_snapshot(seeded: Path, repeat: int, label: str = "sample") -> None:
+    """What the app does once after each load: copy the file, turn the views into tables."""
+    from warehouse import models
+
+    def renew():
+        shutil.rmtree(seeded.parent / ".snapshots", ignore_errors=True)
+        db.Snapshots(seeded, prepare=models.materialise_file).connection()
+    record(f"{label}: new read snapshot after a load (copy + views → tables)", timed(renew, repeat),
+           "once per load, first request")
+
+
+# every page, and the compare page's three charts; (page file, query params)
+PAGES = [
+    ("overview", {}), ("compare", {}), ("compare", {"chart": "dist"}),
+    ("compare", {"chart": "scatter", "metric2": "learners"}), ("map", {}), ("profile", {"commune": "21421"}),
+    ("bdhvs", {}), ("upload", {}), ("history", {}),
+]
+
+
+def bench_pages(seeded: Path, repeat: int, label: str = "sample") -> None:
+    """Median script run of each page under AppTest: warm (caches filled), and after a load (caches empty)."""
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     os.environ["WAREHOUSE_DB"] = str(seeded)
-    for page in ("overview", "compare", "bdhvs", "upload", "history"):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for page, params in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        for name, value in params.items():
+            at.query_params[name] = value
         at.run()
         at.switch_page(f"app_pages/{page}.py").run()  # warm: caches filled
+        assert not at.exception, [e.value for e in at.exception]
 
         def rerun(at=at):
             at.run()
             assert not at.exception
-        record(f"page script run, warm: {page}", timed(rerun, repeat * 2), "AppTest")
+
+        def cold(at=at):
+            st.cache_data.clear()
+            rerun(at)
+        what = page + "".join(f" {k}={v}" for k, v in params.items() if k != "metric2")
+        record(f"{label}: page {what}, warm", timed(rerun, repeat * 2), "AppTest, median")
+        record(f"{label}: page {what}, first view after a load", timed(cold, repeat), "AppTest, caches cleared")
 
 
 def bench_cold_start(seeded: Path, repeat: int) -> None:
@@ -177,22 +238,28 @@ def bench_cold_start(seeded: Path, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-national", action="store_true", help="skip the national-scale warehouse")
+    parser.add_argument("--pages-only", action="store_true", help="only the page and query figures (no loads)")
     args = parser.parse_args()
-    t0 = time.perf_counter()
-    from warehouse import quality  # noqa: F401  GX imported before timing loads, as in a running server
-
-    quality._batch_definition()
-    record("import great-expectations + context (once per process)", [time.perf_counter() - t0])
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        seeded = bench_seed(tmp, max(1, args.repeat // 2))
-        base = communes_only(tmp)
-        for path in sorted(load.SAMPLES_DIR.glob("*.xlsx")):
-            bench_load(base, tmp, path, path.stem, args.repeat, path.name)
-        bench_load(base, tmp, big_file(), "dvctt", max(1, args.repeat // 2), "50.000 rows × 12 columns")
+        if args.pages_only:
+            seeded = tmp / "seeded" / "warehouse.duckdb"
+            load.seed(seeded)
+        else:
+            seeded = bench_loads(tmp, args.repeat)
+        bench_snapshot(seeded, args.repeat)
         bench_queries(seeded, args.repeat)
         bench_pages(seeded, args.repeat)
         bench_cold_start(seeded, 3)
+        if not args.no_national:
+            t0 = time.perf_counter()
+            national_db = national.generate(tmp / "national" / "warehouse.duckdb")
+            record("national warehouse: generate (3.321 communes, 104 + 24 + 24 periods)",
+                   [time.perf_counter() - t0], f"{national_db.stat().st_size / 1e6:,.0f} MB".replace(",", "."))
+            bench_snapshot(national_db, max(1, args.repeat // 2), "national")
+            bench_queries(national_db, args.repeat, "national")
+            bench_pages(national_db, args.repeat, "national")
     print("\n| what | median | note |\n| --- | ---: | --- |")
     for what, seconds, note in ROWS:
         print(f"| {what} | {f'{seconds * 1000:,.0f}'.replace(',', '.')} ms | {note} |")

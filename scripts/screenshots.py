@@ -5,7 +5,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = ["", "compare", "compare?metric=online_rate_pct&type=ph%C6%B0%E1%BB%9Dng", "bdhvs", "upload", "history"]
+PAGES = ["", "compare", "compare?metric=online_rate_pct&type=ph%C6%B0%E1%BB%9Dng",
+         "compare?metric=online_rate_pct&chart=dist", "compare?metric=online_rate_pct&chart=scatter&metric2=learners_per_1000",
+         "map", "map?metric=learners_per_1000&period=2025-11-18", "profile?commune=21292", "bdhvs", "upload", "history"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -20,7 +22,7 @@ def main(url: str, out: Path) -> None:
             page.get_by_role("heading").first.wait_for(timeout=30_000)
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(1500)
-            name = path.split("?")[0] or "overview"
+            name = (path.split("?")[0] or "overview") + ("_" + path.split("chart=")[1].split("&")[0] if "chart=" in path else "")
             page.screenshot(path=str(out / f"{i}_{name}.png"), full_page=True)
         browser.close()
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = {"": "Tổng quan chuyển đổi số", "compare": "So sánh giữa các xã", "bdhvs": "Bình dân học vụ số",
-         "upload": "Tải dữ liệu lên", "history": "Lịch sử tải dữ liệu"}
+PAGES = {"": "Tổng quan chuyển đổi số", "compare": "So sánh giữa các xã", "map": "Bản đồ các xã",
+         "profile?commune=21421": "Hồ sơ xã", "bdhvs": "Bình dân học vụ số", "upload": "Tải dữ liệu lên",
+         "history": "Lịch sử tải dữ liệu"}
 
 
 def free_port() -> int:
@@ -26,10 +28,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(seeded_copy):
+@contextmanager
+def serve(db_file: Path):
+    """`streamlit run app.py` on a free port with WAREHOUSE_DB=db_file; stopped on exit."""
     port = free_port()
-    env = {**os.environ, "WAREHOUSE_DB": str(seeded_copy), "GX_ANALYTICS_ENABLED": "False"}
+    env = {**os.environ, "WAREHOUSE_DB": str(db_file), "GX_ANALYTICS_ENABLED": "False"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"],
@@ -42,20 +45,46 @@ def server(seeded_copy):
                 break
         except OSError:
             time.sleep(0.3)
-    yield url, seeded_copy
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 @pytest.fixture
-def page():
+def server(seeded_copy):
+    """A server of its own, for a test that writes to the warehouse."""
+    with serve(seeded_copy) as url:
+        yield url, seeded_copy
+
+
+@pytest.fixture(scope="module")
+def shared_server(seeded_db, tmp_path_factory):
+    """One server for the tests that only read (on a copy: the app writes its snapshots beside the file)."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("served") / "warehouse.duckdb"
+    shutil.copyfile(seeded_db, copy)
+    with serve(copy) as url:
+        yield url
+
+
+@pytest.fixture
+def browser_page():
+    """A function opening a new page (a new Streamlit session) in Debian's chromium."""
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium (make test does it)")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+        yield lambda: browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
         browser.close()
+
+
+@pytest.fixture
+def page(browser_page):
+    return browser_page()
 
 
 def open_page(page, url: str, heading: str) -> None:
@@ -65,11 +94,10 @@ def open_page(page, url: str, heading: str) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_every_page_renders(server, page, tmp_path):
-    url, _ = server
+def test_every_page_renders(shared_server, page, tmp_path):
     for path, heading in PAGES.items():
-        open_page(page, f"{url}/{path}", heading)
-        page.screenshot(path=str(tmp_path / f"{path or 'overview'}.png"), full_page=True)
+        open_page(page, f"{shared_server}/{path}", heading)
+        page.screenshot(path=str(tmp_path / f"{path.split('?')[0] or 'overview'}.png"), full_page=True)
 
 
 def online_rate_card(page) -> str:
@@ -94,9 +122,58 @@ def test_cli_load_while_serving_shows_after_reload(server, page, make_xlsx):
 
 def test_a_shared_link_opened_first_reopens_the_same_view(server, page):
     """The first request of a fresh server is a deep link: the whole app must run, with the link's choices."""
-    url, _ = server
+    url, _ = server  # a fresh server: this link must be its very first request
     open_page(page, f"{url}/compare?metric=online_rate_pct&period=2025-10-30&type=ph%C6%B0%E1%BB%9Dng", "So sánh giữa")
     assert page.get_by_role("link", name="Bình dân học vụ số").count() == 1  # our navigation, not file names
     # the 9 phường, a percentage measure, the period of the link
     assert page.get_by_text(re.compile(r"9 đơn vị có số liệu · toàn tỉnh: [\d,]+ %")).is_visible()
     assert page.get_by_text("30/10/2025").first.is_visible()
+
+
+def test_clicking_a_commune_in_the_comparison_chart_opens_its_profile(shared_server, page):
+    open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30", "So sánh giữa")
+    bar = page.locator('[data-testid="stVegaLiteChart"] .mark-rect path[aria-label*="Xã Mỏ Cày"]')
+    bar.click()
+    page.wait_for_url(re.compile(r"/profile\?commune=21421$"), timeout=30_000)
+    page.get_by_role("heading", name="Xã Mỏ Cày").wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_copied_url_reopens_the_view_chosen_on_the_page(shared_server, page, browser_page):
+    open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30", "So sánh giữa")
+    page.get_by_role("radio", name="Phân bố").click()
+    page.wait_for_url(re.compile("chart=dist"))
+    page.get_by_text(re.compile("^Trung vị")).wait_for()
+    page.get_by_text("Lọc theo tỉnh cũ").click()
+    districts = page.get_by_role("combobox", name="Huyện cũ")
+    districts.click()
+    districts.press_sequentially("Mộ Đức", delay=50)
+    page.get_by_role("option").filter(has_text="H. Mộ Đức").first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile("district="))
+    page.get_by_text(re.compile(r"^4 đơn vị có số liệu")).wait_for()  # H. Mộ Đức's 4 communes of today
+    copied = page.url
+
+    other = browser_page()  # another person, another session
+    open_page(other, copied, "So sánh giữa")
+    assert other.get_by_role("radio", name="Phân bố").get_attribute("aria-checked") == "true"
+    other.get_by_text(re.compile(r"^4 đơn vị có số liệu · toàn tỉnh: 81,7 %")).wait_for()
+    assert other.get_by_text("Trung vị", exact=False).count() == 1
+    assert other.locator('[data-testid="stMultiSelect"]', has_text="Huyện cũ").get_by_text("H. Mộ Đức").count() == 1
+
+
+def test_an_export_downloads_as_xlsx_with_its_headers(shared_server, page, tmp_path):
+    from openpyxl import load_workbook
+
+    open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30&type=ph%C6%B0%E1%BB%9Dng",
+              "So sánh giữa")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Tải bảng Excel")).click()
+    assert download.value.suggested_filename == "so_sanh_online_rate_pct_20251030.xlsx"
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    rows = list(load_workbook(saved).active.iter_rows(values_only=True))
+    assert rows[0][0].startswith("Tỷ lệ hồ sơ tiếp nhận trực tuyến — kỳ 30/10/2025")
+    assert rows[1][0] == "Bộ lọc: Loại đơn vị: phường"
+    assert rows[3] == ("Hạng", "Đơn vị", "Loại", "Huyện cũ", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "So với chỉ tiêu")
+    assert len(rows) == 4 + 9 and {r[2] for r in rows[4:]} == {"phường"}

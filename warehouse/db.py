@@ -13,7 +13,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -117,10 +117,14 @@ class Snapshots:
 
     `connection()` returns (generation, connection). Use `con.cursor()` per
     thread: a DuckDB connection is not thread-safe, its cursors are.
+    `prepare(path)`, when given, runs on each new copy before it is opened (the
+    app materialises the views there: models.materialise_file), outside the lock.
     """
 
-    def __init__(self, db: Path | None = None):
+    def __init__(self, db: Path | None = None, prepare: Callable[[Path], None] | None = None):
         self.db = Path(db or db_path())
+        self.prepare = prepare
+        self._kind = "" if prepare is None else f"-{getattr(prepare, '__name__', 'prepared')}"  # own file per kind
         self.folder = data_dir(self.db) / ".snapshots"
         self._lock = threading.Lock()
         self._gen: str | None = None
@@ -138,13 +142,17 @@ class Snapshots:
                 f"Chưa có kho dữ liệu {self.db}. Chạy 'python -m warehouse seed' (hoặc 'make run') trước."
             )
         self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = None
         with _flock(self.db, fcntl.LOCK_SH):
             gen = generation(self.db)
-            target = self.folder / f"{self.db.stem}-{gen}.duckdb"
+            target = self.folder / f"{self.db.stem}-{gen}{self._kind}.duckdb"
             if not target.exists():
                 tmp = target.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
                 shutil.copyfile(self.db, tmp)
-                os.replace(tmp, target)
+        if tmp is not None:
+            if self.prepare is not None:
+                self.prepare(tmp)
+            os.replace(tmp, target)
         self._con = duckdb.connect(str(target), read_only=True)
         self._gen = gen
         self._remove_old(keep=target)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from warehouse import formatting
 
 
@@ -26,6 +28,17 @@ class Metric:
     def axis_title(self) -> str:
         return {"pct": f"{self.label} (%)"}.get(self.unit, self.label)
 
+    @property
+    def long_label(self) -> str:
+        """'Dịch vụ công trực tuyến · Tỷ lệ hồ sơ tiếp nhận trực tuyến', for choosers across datasets."""
+        return f"{DATASET_LABELS[self.dataset]} · {self.label}"
+
+    def period_text(self, period_end: object) -> str:
+        """A period as choosers show it: 'tháng 11/2025' for monthly broadband, else the date '30/10/2025'."""
+        if self.dataset == "broadband":
+            return f"tháng {pd.Timestamp(period_end):%m/%Y}"
+        return formatting.day(period_end)
+
 
 DATASET_LABELS = {
     "broadband": "Hạ tầng số",
@@ -42,6 +55,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("bts_stations", "broadband", "Số trạm BTS", "count"),
     Metric("online_rate_pct", "dvctt", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "pct"),
     Metric("on_time_rate_pct", "dvctt", "Tỷ lệ giải quyết trước hạn, đúng hạn", "pct"),
+    Metric("resolved_rate_pct", "dvctt", "Tỷ lệ hồ sơ đã giải quyết", "pct"),
     Metric("full_online_rate_pct", "dvctt", "Tỷ lệ trực tuyến của DVCTT toàn trình", "pct"),
     Metric("partial_online_rate_pct", "dvctt", "Tỷ lệ trực tuyến của DVCTT một phần", "pct"),
     Metric("digitized_dossiers_pct", "dvctt", "Tỷ lệ hồ sơ được số hóa khi tiếp nhận", "pct"),

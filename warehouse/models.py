@@ -46,3 +46,37 @@ def build(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute(f"create or replace view {path.stem} as\n{body}")
         built.append(path.stem)
     return built
+
+
+def materialise(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Replace every view by a table of its rows, in dependency order, in one transaction.
+
+    For a read-only copy of the warehouse (the app's snapshot), never for the live
+    file: the views stay the definition, loads keep writing raw tables only. At
+    national scale (3.321 communes × 104 snapshots) a page's queries then take
+    milliseconds instead of ~1 s each.
+    """
+    existing = {row[0] for row in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    done = []
+    con.begin()
+    try:
+        for path in build_order():
+            if path.stem in existing:
+                con.execute(f"create table materialised_view as select * from {path.stem}")
+                con.execute(f"drop view {path.stem}")
+                con.execute(f"alter table materialised_view rename to {path.stem}")
+                done.append(path.stem)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return done
+
+
+def materialise_file(path: Path) -> None:
+    """materialise() on a database file nobody else has open (a fresh snapshot copy)."""
+    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        materialise(con)
+    finally:
+        con.close()

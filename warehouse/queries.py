@@ -193,3 +193,87 @@ def rows_in_use(con: Con) -> pd.DataFrame:
         where version_rank = 1
         group by load_id
     """)
+
+
+# ---------------------------------------------------------------- compare, map (leader's view)
+
+
+def metric_target(con: Con, metric: str, year: int) -> dict | None:
+    """The plan's target in force for `year`: the first target year at or after it, for this metric.
+
+    Returns year, comparator (≥ ≤ = range), target_value, target_upper, target_text,
+    indicator_code, indicator_name; None when the plan sets no target for the metric.
+    Read from stg_targets, the rows mart_target_attainment judges against (the mart also
+    crosses every commune, which a reference line does not need).
+    """
+    row = con.execute("""
+        select year, comparator, target_value, target_upper, target_text, indicator_code, indicator_name
+        from stg_targets
+        where metric = ? and year >= ? and target_value is not null
+        order by year, indicator_code
+        limit 1
+    """, [metric, year]).fetchone()
+    if row is None:
+        return None
+    names = ("year", "comparator", "target_value", "target_upper", "target_text", "indicator_code", "indicator_name")
+    return dict(zip(names, row, strict=True))
+
+
+def commune_metric_pair(con: Con, metric_x: str, period_x: date, metric_y: str, period_y: date,
+                        former_province: list[str] | None = None, former_district: list[str] | None = None,
+                        unit_type: list[str] | None = None) -> pd.DataFrame:
+    """Two measures side by side for each commune reporting both, each at its own period; filtered."""
+    return _df(con, """
+        with x as (
+            select * from mart_commune_metrics where metric = ? and period_end = ? and value is not null
+        ),
+        y as (
+            select commune_code, value, rank, units_ranked
+            from mart_commune_metrics where metric = ? and period_end = ? and value is not null
+        )
+        select x.commune_code, x.commune_name, x.unit_type, x.former_province, x.former_district,
+               x.value as x_value, x.rank as x_rank, x.units_ranked as x_units_ranked,
+               y.value as y_value, y.rank as y_rank, y.units_ranked as y_units_ranked,
+        from x
+        inner join y using (commune_code)
+        where (? is null or list_contains(?, x.former_province))
+          and (? is null or list_contains(?, x.former_district))
+          and (? is null or list_contains(?, x.unit_type))
+        order by x.commune_name collate vi
+    """, [metric_x, period_x, metric_y, period_y, former_province or None, former_province or None,
+          former_district or None, former_district or None, unit_type or None, unit_type or None])
+
+
+def map_values(con: Con, metric: str, period_end: date) -> pd.DataFrame:
+    """Every current commune with the metric's value and rank at one period (NULL where none reported)."""
+    return _df(con, """
+        with communes as (
+            select commune_code, commune_name, unit_type, former_district from stg_communes where is_current
+        ),
+        values_at as (
+            select commune_code, value, rank, units_ranked
+            from mart_commune_metrics
+            where metric = ? and period_end = ?
+        )
+        select communes.*, values_at.value, values_at.rank, values_at.units_ranked
+        from communes
+        left join values_at using (commune_code)
+        order by communes.commune_name collate vi
+    """, [metric, period_end])
+
+
+def map_features(con: Con, metric: str, period_end: date) -> list[dict]:
+    """The communes' GeoJSON features with the metric's value and rank in their properties."""
+    from warehouse import geo
+
+    return geo.with_values(geo.features(), map_values(con, metric, period_end), metrics.get(metric).format)
+
+
+def commune_directory(con: Con) -> pd.DataFrame:
+    """Code, name, unit type and former district of every current commune, in Vietnamese order."""
+    return _df(con, """
+        select commune_code, commune_name, unit_type, former_province, former_district
+        from stg_communes
+        where is_current
+        order by commune_name collate vi
+    """)

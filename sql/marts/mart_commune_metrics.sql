@@ -43,6 +43,7 @@ dvctt_long as (
         unnest([
             {metric: 'online_rate_pct', value: online_rate_pct, rank: rank_online_rate},
             {metric: 'on_time_rate_pct', value: on_time_rate_pct, rank: rank_on_time_rate},
+            {metric: 'resolved_rate_pct', value: resolved_rate_pct, rank: rank_resolved_rate},
             {metric: 'full_online_rate_pct', value: full_online_rate_pct, rank: rank_full_online_rate},
             {metric: 'partial_online_rate_pct', value: partial_online_rate_pct, rank: rank_partial_online_rate},
             {metric: 'digitized_dossiers_pct', value: digitized_dossiers_pct, rank: rank_digitized_dossiers},

@@ -36,6 +36,9 @@ ranked as (
         case when on_time_rate_pct is not null
             then rank() over (partition by period_start, period_end order by on_time_rate_pct desc nulls last) end
             as rank_on_time_rate,
+        case when resolved_rate_pct is not null
+            then rank() over (partition by period_start, period_end order by resolved_rate_pct desc nulls last) end
+            as rank_resolved_rate,
         case when full_online_rate_pct is not null
             then rank() over (partition by period_start, period_end order by full_online_rate_pct desc nulls last) end
             as rank_full_online_rate,

@@ -1,0 +1,40 @@
+"""The app's read snapshot turns the views into tables: the same rows, no views left, the live file untouched."""
+
+import shutil
+
+import duckdb
+from pandas.testing import assert_frame_equal
+
+from warehouse import db, models
+
+
+def views_of(con) -> set[str]:
+    return {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+
+
+def test_materialised_copy_holds_the_rows_of_the_views(seeded_db, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(seeded_db, copy)
+    models.materialise_file(copy)
+    with duckdb.connect(str(seeded_db), read_only=True) as live, duckdb.connect(str(copy), read_only=True) as snap:
+        names = views_of(live)
+        assert names == {p.stem for p in models.view_files()} and views_of(snap) == set()
+        for name in sorted(names):
+            expected = live.execute(f"select * from {name} order by all").df()
+            assert_frame_equal(snap.execute(f"select * from {name} order by all").df(), expected, check_dtype=False,
+                               obj=name)
+
+
+def test_snapshots_prepare_each_new_copy_once(seeded_copy):
+    prepared = []
+
+    def prepare(path):
+        prepared.append(path)
+        models.materialise_file(path)
+
+    snapshots = db.Snapshots(seeded_copy, prepare=prepare)
+    gen, con = snapshots.connection()
+    assert snapshots.connection()[0] == gen and len(prepared) == 1  # same generation: same snapshot
+    assert con.execute("select count(*) from mart_dvctt_rates").fetchone()[0] == 384
+    with duckdb.connect(str(seeded_copy), read_only=True) as live:
+        assert "mart_dvctt_rates" in views_of(live)  # the live file keeps its views
