@@ -48,6 +48,9 @@ bootstrap()
 pages = [
     st.Page("app_pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
     st.Page("app_pages/compare.py", title="So sánh xã", icon=":material/bar_chart:"),
+    st.Page("app_pages/profile.py", title="Hồ sơ xã", icon=":material/location_city:", url_path="profile"),
+    st.Page("app_pages/targets.py", title="Chỉ tiêu", icon=":material/flag:", url_path="targets"),
+    st.Page("app_pages/brief.py", title="Bản tin", icon=":material/print:", url_path="brief"),
     st.Page("app_pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
     st.Page("app_pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:"),
     st.Page("app_pages/history.py", title="Lịch sử tải", icon=":material/history:"),

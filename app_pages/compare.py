@@ -7,8 +7,7 @@ import streamlit as st
 import ui
 from warehouse import formatting, metrics
 
-st.title("So sánh giữa các xã, phường, đặc khu")
-ui.sample_badge()
+ui.page_header("So sánh giữa các xã, phường, đặc khu")
 
 available = ui.query("known_metrics")
 if not available:

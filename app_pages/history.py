@@ -7,7 +7,7 @@ from warehouse import formatting
 
 STATUS = {"loaded": "đã nạp", "rejected": "bị từ chối"}
 
-st.title("Lịch sử tải dữ liệu")
+ui.page_header("Lịch sử tải dữ liệu")
 history = ui.query("load_history", limit=500)
 if history.empty:
     st.info("Chưa có lần nạp nào.", icon=":material/info:")

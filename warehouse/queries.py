@@ -211,9 +211,10 @@ def plan_year(con: Con) -> dict:
     return {"data_year": row[0], "target_year": row[1], "latest_period_end": row[2]}
 
 
-def overview_kpis(con: Con) -> pd.DataFrame:
+def overview_kpis(con: Con, year: int | None = None) -> pd.DataFrame:
     """Each measure's province value at its latest period, its change since the previous period, and the
-    target of the plan year it is judged against (the first indicator tracking it), met or not."""
+    target of `year` (default: the plan year of mart_plan_year) it is judged against (the first indicator
+    tracking it), met or not."""
     return _df(con, """
         with latest as (
             select * from mart_province_summary
@@ -222,7 +223,7 @@ def overview_kpis(con: Con) -> pd.DataFrame:
         targets as (
             select summary.*
             from mart_target_summary as summary
-            inner join mart_plan_year as plan on plan.target_year = summary.year
+            inner join (select coalesce(?, target_year) as year from mart_plan_year) as plan on plan.year = summary.year
             where summary.is_tracked
             qualify row_number() over (partition by summary.metric order by summary.indicator_order) = 1
         )
@@ -234,7 +235,7 @@ def overview_kpis(con: Con) -> pd.DataFrame:
             targets.is_proxy, targets.province_met as met, targets.communes_met, targets.communes_with_data,
         from latest
         left join targets using (metric)
-    """)
+    """, [year])
 
 
 def province_series(con: Con) -> pd.DataFrame:
@@ -387,7 +388,9 @@ def target_communes(con: Con, indicator_code: str, metric: str, year: int) -> pd
     """, [indicator_code, metric, year])
 
 
-def target_laggards(con: Con, year: int, former_province: list[str] | None = None, limit: int = 10) -> pd.DataFrame:
+def target_laggards(con: Con, year: int, former_province: list[str] | None = None,
+                    former_district: list[str] | None = None, unit_type: list[str] | None = None,
+                    limit: int = 10) -> pd.DataFrame:
     """The communes furthest below the year's targets: most targets missed, then the largest mean relative
     shortfall (shortfall / target); long form, one row per commune and tracked measure, laggards first."""
     return _df(con, """
@@ -395,6 +398,8 @@ def target_laggards(con: Con, year: int, former_province: list[str] | None = Non
             select * from mart_target_attainment
             where scope = 'commune' and year = ?
               and (? is null or list_contains(?, former_province))
+              and (? is null or list_contains(?, former_district))
+              and (? is null or list_contains(?, unit_type))
         ),
         per_commune as (
             select
@@ -419,10 +424,28 @@ def target_laggards(con: Con, year: int, former_province: list[str] | None = Non
             ranked.laggard_rank, attainment.commune_code, attainment.commune_name, attainment.unit_type,
             attainment.former_province, attainment.former_district, ranked.targets_judged, ranked.targets_missed,
             ranked.mean_relative_shortfall, attainment.indicator_code, attainment.metric, attainment.comparator,
-            attainment.target_text, attainment.target_value, attainment.unit, attainment.actual, attainment.met,
+            attainment.target_text, attainment.target_value, attainment.target_upper, attainment.unit, attainment.actual,
+            attainment.met,
             attainment.shortfall,
         from ranked
         inner join attainment using (commune_code)
         where ranked.laggard_rank <= ?
         order by ranked.laggard_rank, attainment.indicator_order, attainment.metric_order
-    """, [year, former_province or None, former_province or None, limit])
+    """, [year, former_province or None, former_province or None, former_district or None, former_district or None,
+          unit_type or None, unit_type or None, limit])
+
+
+def plan_matrix(con: Con) -> pd.DataFrame:
+    """The whole plan as its appendix is written (indicator × year, targets as written), shaped once per snapshot."""
+    from warehouse import leader
+
+    return leader.plan_matrix(plan_targets(con))
+
+
+def brief_html(con: Con, year: int, former_province: list[str] | None = None, former_district: list[str] | None = None,
+               unit_type: list[str] | None = None, limit: int = 10, today: date | None = None) -> str:
+    """The printable one-page brief (warehouse.brief) as a self-contained HTML document."""
+    from warehouse import brief
+
+    return brief.render(con, year=year, former_province=former_province, former_district=former_district,
+                        unit_type=unit_type, limit=limit, today=today)
