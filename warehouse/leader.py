@@ -134,9 +134,10 @@ def plan_matrix(frame: pd.DataFrame) -> pd.DataFrame:
     first["label"] = [target_text(r) for _, r in first.iterrows()]
     wide = first.pivot(index="indicator_code", columns="year", values="label")
     wide.columns = [f"Năm {year}" for year in wide.columns]
-    measured = (frame[frame["is_tracked"]].drop_duplicates(["indicator_code", "metric"])
-                .assign(label=lambda f: [_label(m) + (" (gần đúng)" if p else "") for m, p in zip(f["metric"], f["is_proxy"], strict=True)])
-                .groupby("indicator_code", sort=False)["label"].agg("; ".join))
+    tracked = frame[frame["is_tracked"]].drop_duplicates(["indicator_code", "metric"])
+    tracked = tracked.assign(label=[_label(m) + (" (gần đúng)" if proxy else "")
+                                    for m, proxy in zip(tracked["metric"], tracked["is_proxy"], strict=True)])
+    measured = tracked.groupby("indicator_code", sort=False)["label"].agg("; ".join)
     info = first.drop_duplicates("indicator_code").set_index("indicator_code")
     out = pd.DataFrame({
         "STT": info.index,
