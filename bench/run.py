@@ -115,6 +115,14 @@ def bench_queries(seeded: Path, repeat: int) -> None:
                                queries.province_reference(cur, "online_rate_pct", period)),
         "Bình dân học vụ số": lambda: (queries.bdhvs_snapshots(cur), queries.bdhvs_rankings(cur, snapshot)),
         "Lịch sử tải": lambda: queries.load_history(cur),
+        "Hồ sơ xã": lambda: (queries.current_communes(cur), queries.commune_profile(cur, "21421"),
+                             queries.commune_measures(cur, "21421"), queries.commune_trends(cur, "21421"),
+                             queries.commune_targets(cur, "21421", 2025), queries.commune_peers(cur, "21421")),
+        "Chỉ tiêu": lambda: (queries.target_years(cur), queries.plan_year(cur), queries.target_summary(cur, 2025),
+                             queries.target_history(cur, "3.5", "online_rate_pct"),
+                             queries.target_communes(cur, "3.5", "online_rate_pct", 2025), queries.plan_matrix(cur)),
+        "Bản tin": lambda: queries.brief_html(cur, 2025),
+        "page header (every page)": lambda: (queries.data_status(cur), queries.has_sample_data(cur)),
     }
     for name, fn in pages.items():
         fn()
@@ -125,8 +133,11 @@ def bench_pages(seeded: Path, repeat: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     os.environ["WAREHOUSE_DB"] = str(seeded)
-    for page in ("overview", "compare", "bdhvs", "upload", "history"):
+    params = {"profile": {"commune": "21421"}}
+    for page in ("overview", "compare", "bdhvs", "upload", "history", "profile", "targets", "brief"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for name, value in params.get(page, {}).items():
+            at.query_params[name] = value
         at.run()
         at.switch_page(f"app_pages/{page}.py").run()  # warm: caches filled
 

@@ -1,6 +1,6 @@
 -- one row per plan indicator, target year and warehouse measure tracking it (one row with metric null when none does);
 -- key (indicator_code, year, metric)
-with targets as (
+with targets as materialized (
     select * from stg_targets
 ),
 

@@ -9,12 +9,14 @@ with targets as (
     select * from mart_plan_targets where is_tracked
 ),
 
-province as (
-    select * from mart_province_summary
+province as materialized (
+    -- read once: the judged periods and the province's actuals both come from it
+    select metric, period_start, period_end, value from mart_province_summary
+    where metric in (select metric from targets)
 ),
 
 commune_values as (
-    select * from mart_commune_metrics
+    select commune_code, metric, period_start, period_end, value from mart_commune_metrics
 ),
 
 communes as (

@@ -4,7 +4,7 @@ with plan as (
     select * from mart_plan_targets
 ),
 
-attainment as (
+attainment as materialized (
     select * from mart_target_attainment
 ),
 
