@@ -9,7 +9,7 @@ import streamlit as st
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import ui  # noqa: E402
-from warehouse import db, formatting  # noqa: E402
+from warehouse import db  # noqa: E402
 
 st.set_page_config(page_title="Chuyển đổi số Quảng Ngãi", page_icon=":material/hub:", layout="wide")
 
@@ -28,20 +28,6 @@ def sidebar() -> None:
     with st.sidebar:
         st.caption("Theo dõi chuyển đổi số 96 xã, phường, đặc khu tỉnh Quảng Ngãi")
         ui.sample_badge(short=True)
-        fresh = ui.query("data_freshness")
-        for row in fresh.itertuples():
-            if row.latest_period is not None and not _missing(row.latest_period):
-                st.caption(f"{_DATASET_NAMES.get(row.dataset, row.dataset)}: số liệu đến {formatting.day(row.latest_period)}")
-
-
-_DATASET_NAMES = {"broadband": "Hạ tầng số", "dvctt": "DVCTT", "bdhvs": "BDHVS"}
-
-
-def _missing(value) -> bool:
-    try:
-        return value != value  # NaT / NaN
-    except TypeError:
-        return False
 
 
 bootstrap()

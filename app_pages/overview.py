@@ -65,10 +65,11 @@ for dataset, label in metrics.DATASET_LABELS.items():
     st.caption(f"{int(first['units_reporting'])} đơn vị báo cáo"
                + (f" · so với kỳ {formatting.day(previous)}" if not pd.isna(previous) else ""))
     shown = [m for m in metrics.of_dataset(dataset) if m.name in rows.index]
-    columns = st.columns(3)
     for i, metric in enumerate(shown):
+        if i % 3 == 0:
+            columns = st.columns(3)
         row = rows.loc[metric.name]
-        with columns[i % 3].container(border=True):
+        with columns[i % 3].container(border=True, height="stretch"):
             st.metric(
                 metric.label, metric.format(row["value"]), delta=delta_text(metric, row["change"]),
                 delta_color="normal" if metric.higher_is_better else "inverse",

@@ -58,7 +58,7 @@ else:
     st.caption("Hạng x/n: thứ hạng trong n đơn vị báo cáo cùng kỳ (1 = cao nhất). «Thứ hạng»: lên / xuống bao nhiêu "
                "bậc so với kỳ trước. «Toàn tỉnh»: tỷ lệ toàn tỉnh; với số đếm (trạm BTS, học viên, chuyên đề, "
                "chứng nhận) là trung bình mỗi đơn vị.")
-    st.dataframe(leader.measures_table(measures), hide_index=True, width="stretch")
+    st.dataframe(leader.measures_table(measures), hide_index=True, width="stretch", height=35 * (len(measures) + 1) + 3)
     ui.export_button(leader.measures_export(measures), f"ho_so_{code}", key="profile_export",
                      formats=leader.MEASURES_EXPORT_FORMATS,
                      notes=[f"Hồ sơ {profile['commune_name']} (mã {code})",
@@ -77,7 +77,10 @@ if plan["target_year"] is not None:
         table = leader.commune_targets_table(targets)
         colors = {"Đạt": "color: #1b7f3b", "Chưa đạt": "color: #c62828; font-weight: 600"}
         st.dataframe(table.style.map(lambda v: colors.get(v, ""), subset=["Kết quả"]), hide_index=True,
-                     width="stretch")
+                     width="stretch", column_config={
+                         "Chỉ tiêu": st.column_config.TextColumn(width="large"),
+                         "Đo bằng": st.column_config.TextColumn(width="medium"),
+                         **{c: st.column_config.TextColumn(width=85) for c in ("Mục tiêu", "Thực tế", "Kết quả", "Còn thiếu")}})
 
 # ---------------------------------------------------------------- trends
 trend = ui.query("commune_trends", code)
@@ -93,7 +96,8 @@ if not trend.empty:
     )
     order = [labels[m] for m in dict.fromkeys(trend["metric"])]
     chart = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("period_end:T", title="Kỳ số liệu", axis=alt.Axis(format="%m/%Y", tickCount=4, labelAngle=0)),
+        x=alt.X("period_end:T", title=None,
+                axis=alt.Axis(format="%m/%Y", tickCount={"interval": "month", "step": 2}, labelAngle=0)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
         color=alt.Color("series_label:N", title=None, sort=list(series_names.values()),
                         scale=alt.Scale(range=["#1f77b4", "#9e9e9e"]), legend=alt.Legend(orient="top")),
@@ -102,7 +106,7 @@ if not trend.empty:
     ).properties(width=260, height=120).facet(
         facet=alt.Facet("label:N", title=None, sort=order, header=alt.Header(labelFontSize=12, labelLimit=260)),
         columns=3,
-    ).resolve_scale(y="independent").configure(locale=ui.VEGA_LOCALE)
+    ).resolve_scale(x="independent", y="independent").configure(locale=ui.VEGA_LOCALE)
     st.altair_chart(chart, width="content")
     st.caption("Đường xám: toàn tỉnh (với số đếm: trung bình mỗi đơn vị).")
 

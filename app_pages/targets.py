@@ -37,7 +37,10 @@ st.caption(f"{summary['indicator_code'].nunique()} chỉ tiêu; {tracked['indica
            f"trong kho ({len(tracked)} số đo), toàn tỉnh đạt {met}/{len(tracked)}. Các chỉ tiêu khác chưa có số liệu "
            "trong kho: được liệt kê, không ước đoán.")
 st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết quả toàn tỉnh"]),
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,
+             column_config={"STT": st.column_config.TextColumn(width=45), "Chỉ tiêu": st.column_config.TextColumn(width="large"),
+                            "Mục tiêu": st.column_config.TextColumn(width=75), "Đo bằng": st.column_config.TextColumn(width="medium"),
+                            "Toàn tỉnh": st.column_config.TextColumn(width=75), "Số xã đạt": st.column_config.TextColumn(width=75)})
 ui.export_button(table, f"chi_tieu_{year}", key="targets_export",
                  notes=[f"Chỉ tiêu kế hoạch chuyển đổi số đến năm {year}",
                         f"Số liệu đến {formatting.day(plan['latest_period_end'])}"])
@@ -101,17 +104,19 @@ upper = None if pd.isna(row["target_upper"]) else float(row["target_upper"])
 goal_label = f"Mục tiêu {year}: {target}"
 with right:
     series = ui.query("province_series")
-    trend = series[series["metric"] == metric_name].assign(
-        period_text=lambda f: f["period_end"].map(formatting.day),
-        value_text=lambda f: f["value"].map(metric.format),
+    st.markdown(f"**Toàn tỉnh qua các kỳ và mục tiêu năm {year}**")
+    trend = series[series["metric"] == metric_name]
+    trend = trend.assign(
+        period_text=[metrics.period_label(metric.dataset, start, end)
+                     for start, end in zip(trend["period_start"], trend["period_end"], strict=True)],
+        value_text=trend["value"].map(metric.format),
     )
     line = alt.Chart(trend).mark_line(point=True, color="#1f77b4").encode(
-        x=alt.X("period_end:T", title="Kỳ số liệu", axis=alt.Axis(format="%m/%Y", labelAngle=0)),
-        y=alt.Y("value:Q", title=f"Toàn tỉnh — {metric.axis_title}"),
-        tooltip=[alt.Tooltip("period_text:N", title="Đến ngày"), alt.Tooltip("value_text:N", title="Toàn tỉnh")],
+        x=alt.X("period_text:O", title="Kỳ số liệu", sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        y=alt.Y("value:Q", title=metric.axis_title),
+        tooltip=[alt.Tooltip("period_text:N", title="Kỳ"), alt.Tooltip("value_text:N", title="Toàn tỉnh")],
     )
-    chart = alt.layer(line, *goal_layers(float(row["target_value"]), upper, goal_label, "y")).properties(
-        height=260, title=f"Toàn tỉnh qua các kỳ và mục tiêu năm {year}")
+    chart = alt.layer(line, *goal_layers(float(row["target_value"]), upper, goal_label, "y")).properties(height=260)
     st.altair_chart(chart.configure(locale=ui.VEGA_LOCALE), width="stretch")
 
 # ---------------------------------------------------------------- every commune against the target

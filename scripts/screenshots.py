@@ -5,7 +5,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = ["", "compare", "compare?metric=online_rate_pct&type=ph%C6%B0%E1%BB%9Dng", "bdhvs", "upload", "history"]
+PAGES = ["", "compare", "compare?metric=online_rate_pct&type=ph%C6%B0%E1%BB%9Dng", "bdhvs", "upload", "history",
+         "profile?commune=21421", "targets", "targets?year=2030&indicator=3.5", "brief"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 

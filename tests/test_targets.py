@@ -48,8 +48,8 @@ def test_defaults_to_the_plan_year_and_writes_the_view_to_the_url(targets):
 def test_year_summary_lists_untracked_indicators(targets):
     table = targets().dataframe[0].value.set_index("STT")
     assert len(table) == 19 and table.index.tolist()[:3] == ["1.1", "1.2", "2.1"]
-    assert tuple(table.loc["1.2", ["Mục tiêu", "Đo bằng", "Kết quả toàn tỉnh"]]) == (
-        "60 %", "Chưa có số đo trong kho", "Chưa có số đo trong kho")
+    assert tuple(table.loc["1.2", ["Mục tiêu", "Đo bằng", "Toàn tỉnh", "Kết quả toàn tỉnh"]]) == (
+        "60 %", "–", "–", "Chưa có số đo trong kho")
     assert tuple(table.loc["1.1", ["Mục tiêu", "Toàn tỉnh", "Kết quả toàn tỉnh", "Số xã đạt"]]) == (
         "50 %", "20,9 %", "Chưa đạt", "3/96")
     assert table.loc["3.4", "Đo bằng"] == "Tỷ lệ trực tuyến của DVCTT toàn trình (gần đúng)"

@@ -117,7 +117,7 @@ def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
             "STT": r["indicator_code"],
             "Chỉ tiêu": r["indicator_name"],
             "Mục tiêu": target_text(r),
-            "Đo bằng": (_label(r["metric"]) + (" (gần đúng)" if r["is_proxy"] else "")) if tracked else UNTRACKED,
+            "Đo bằng": (_label(r["metric"]) + (" (gần đúng)" if r["is_proxy"] else "")) if tracked else "–",
             "Toàn tỉnh": _format(r["metric"], r["province_actual"]) if tracked else "–",
             "Kết quả toàn tỉnh": metrics.status_label(r["province_met"]) if tracked else UNTRACKED,
             "Số xã đạt": communes,
