@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from warehouse import formatting, leader, metrics
 
-ui.page_header("Hồ sơ xã, phường, đặc khu")
+ui.page_header("Hồ sơ xã")
 
 communes = ui.query("current_communes")
 codes = communes["commune_code"].tolist()
@@ -30,7 +30,7 @@ if code is None:
 
 # ---------------------------------------------------------------- who it is
 profile = ui.query("commune_profile", code)
-st.header(profile["commune_name"])
+st.subheader(profile["commune_name"], divider="blue")
 st.caption(" · ".join(part for part in (
     profile["unit_type"].capitalize() if profile["unit_type"] else None,
     f"huyện cũ: {profile['former_district']}" if profile["former_district"] else None,

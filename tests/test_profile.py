@@ -35,7 +35,7 @@ def measures(at):
 def test_mo_cay_profile(profile):
     at = profile(commune="21421")
     assert at.selectbox(key="profile_commune").value == "21421"
-    assert [h.value for h in at.header] == ["Xã Mỏ Cày"]
+    assert at.title[0].value == "Hồ sơ xã" and at.subheader[0].value == "Xã Mỏ Cày"
     assert {m.label: m.value for m in at.metric} == {
         "Dân số (ước tính)": "38.386", "Diện tích": "44,80 km²", "Mật độ dân số": "857 người/km²"}
     assert any("Hình thành từ 3 đơn vị cũ" in m.value and "Xã Đức Chánh, Xã Đức Minh, Xã Đức Thạnh" in m.value
@@ -78,7 +78,7 @@ def test_commune_outside_the_allow_list_is_refused(profile, code):
     at = profile(commune=code)
     assert at.warning and "không phải một xã, phường, đặc khu hiện hành" in at.warning[0].value
     assert at.selectbox(key="profile_commune").value is None
-    assert not at.header and "commune" not in at.query_params
+    assert not at.subheader and "commune" not in at.query_params
 
 
 def test_no_commune_asks_for_one(profile):
@@ -91,7 +91,7 @@ def test_choosing_a_commune_writes_it_to_the_url(profile):
     at.selectbox(key="profile_commune").set_value("21548").run()
     assert not at.exception
     assert at.query_params["commune"] == "21548"
-    assert [h.value for h in at.header] == ["Đặc khu Lý Sơn"]
+    assert at.subheader[0].value == "Đặc khu Lý Sơn"
 
 
 @pytest.mark.browser
