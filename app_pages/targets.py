@@ -14,6 +14,7 @@ ui.page_header(
     "của chỉ tiêu. «≥ x» và «x» đạt khi thực tế ≥ x; khoảng «75–80 %» đạt khi thực tế đạt cận dưới 75 %; "
     "«≤ x» đạt khi thực tế ≤ x.",
 )
+TABLE_ROWS = 300
 STATUS_COLORS = {"Đạt": "color: #1b7f3b; font-weight: 600", "Chưa đạt": "color: #c62828; font-weight: 600",
                  leader.UNTRACKED: "color: #757575"}
 
@@ -151,9 +152,12 @@ if not judged.empty:
         "Đơn vị": judged["commune_name"], "Huyện cũ": judged["former_district"], "Thực tế": judged["actual"],
         "Kết quả": data["status"], "Còn thiếu": judged["shortfall"].where(~judged["met"].astype(bool)),
     })
-    st.caption("Chưa đạt xếp trước, thiếu nhiều nhất trước. Chọn một dòng để mở hồ sơ xã.")
+    shown_rows = table.head(TABLE_ROWS)  # a styled table of thousands of rows takes ~0,5 s to draw
+    st.caption("Chưa đạt xếp trước, thiếu nhiều nhất trước. Chọn một dòng để mở hồ sơ xã."
+               + (f" Bảng hiện {TABLE_ROWS} đơn vị đầu trong {formatting.number(len(table))}; tải bảng Excel để có đủ."
+                  if len(table) > TABLE_ROWS else ""))
     event = st.dataframe(
-        ui.styled(table, {"Thực tế": metric.format, "Còn thiếu": lambda v: leader.shortfall_text(metric, v)})
+        ui.styled(shown_rows, {"Thực tế": metric.format, "Còn thiếu": lambda v: leader.shortfall_text(metric, v)})
         .map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết quả"]),
         hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"targets_communes_{indicator_code}_{metric_name}_{year}",
@@ -167,7 +171,8 @@ if not judged.empty:
                        query_params={"commune": judged["commune_code"].iloc[event.selection.rows[0]]})
 missing = communes[communes["actual"].isna()]
 if len(missing):
-    st.caption(f"Chưa có số liệu: {', '.join(missing['commune_name'])}.")
+    names = ", ".join(missing["commune_name"].head(20)) + (f" và {len(missing) - 20} đơn vị khác" if len(missing) > 20 else "")
+    st.caption(f"Chưa có số liệu ({len(missing)} đơn vị): {names}.")
 
 with st.expander("Toàn bộ chỉ tiêu của kế hoạch, theo năm"):
     st.dataframe(ui.query("plan_matrix"), hide_index=True, width="stretch")
