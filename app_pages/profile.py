@@ -71,7 +71,7 @@ if plan["target_year"] is not None:
     if not targets.empty:
         met = int(targets["met"].fillna(False).astype(bool).sum())
         judged = int(targets["met"].notna().sum())
-        st.subheader(f"Chỉ tiêu năm {plan['target_year']}: đạt {met}/{judged}")
+        st.subheader(f"Chỉ tiêu năm {plan['target_year']}: " + (f"đạt {met}/{judged}" if judged else "chưa có số liệu"))
         st.caption("Các chỉ tiêu của kế hoạch có số đo trong kho, so với số liệu mới nhất. "
                    "Khoảng «75–80 %» tính là đạt khi đạt cận dưới.")
         table = leader.commune_targets_table(targets)

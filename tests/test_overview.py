@@ -65,3 +65,12 @@ def test_overview_judges_the_province_against_the_plan_year(seeded):
     assert any("toàn tỉnh đạt **4/5** chỉ tiêu" in m.value for m in at.markdown)
     online = next(m for m in at.metric if m.label == "Tỷ lệ hồ sơ tiếp nhận trực tuyến")
     assert online.value == "81,7 %" and online.proto.delta == "+3,2 điểm %"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_a_warehouse_with_only_the_communes(db_file, monkeypatch, page):
+    monkeypatch.setenv("WAREHOUSE_DB", str(db_file))
+    at = run(db_file, page, commune="21421")
+    assert at.title
+    assert not [c.value for c in at.caption if c.value.startswith("Số liệu mới nhất")]  # no data, no freshness line
+    assert any("Kiểm tra dữ liệu: không có cảnh báo" in b for b in badges(at))
