@@ -45,7 +45,8 @@ c3.metric("Mật độ dân số", f"{formatting.number(population / area)} ngư
           border=True)
 merged = list(profile["merged_from"])
 if merged:
-    st.markdown(f"**Hình thành từ {len(merged)} đơn vị cũ** (sáp nhập 01/07/2025): " + ", ".join(merged) + ".")
+    st.markdown((f"**Hình thành từ {len(merged)} đơn vị cũ** (sáp nhập 01/07/2025): " if len(merged) > 1
+                 else "**Đơn vị cũ** (trước 01/07/2025): ") + ", ".join(merged) + ".")
 else:
     st.caption("Danh mục không ghi đơn vị cũ sáp nhập vào đơn vị này.")
 

@@ -110,10 +110,13 @@ with right:
     trend = trend.assign(
         period_text=[metrics.period_label(metric.dataset, start, end)
                      for start, end in zip(trend["period_start"], trend["period_end"], strict=True)],
+        period_axis=(trend["period_end"].map(metrics.month_label) if metric.dataset == "broadband"
+                     else trend["period_end"].map(formatting.day)),
         value_text=trend["value"].map(metric.format),
     )
     line = alt.Chart(trend).mark_line(point=True, color="#1f77b4").encode(
-        x=alt.X("period_text:O", title="Kỳ số liệu", sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        x=alt.X("period_axis:O", title="Kỳ số liệu (đến ngày)" if metric.dataset != "broadband" else "Kỳ số liệu",
+                sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
         y=alt.Y("value:Q", title=metric.axis_title),
         tooltip=[alt.Tooltip("period_text:N", title="Kỳ"), alt.Tooltip("value_text:N", title="Toàn tỉnh")],
     )
