@@ -117,7 +117,7 @@ with right:
     line = alt.Chart(trend).mark_line(point=True, color="#1f77b4").encode(
         x=alt.X("period_axis:O", title="Kỳ số liệu (đến ngày)" if metric.dataset != "broadband" else "Kỳ số liệu",
                 sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-        y=alt.Y("value:Q", title=metric.axis_title),
+        y=alt.Y("value:Q", title="Toàn tỉnh (%)" if metric.unit == "pct" else "Toàn tỉnh"),
         tooltip=[alt.Tooltip("period_text:N", title="Kỳ"), alt.Tooltip("value_text:N", title="Toàn tỉnh")],
     )
     chart = alt.layer(line, *goal_layers(float(row["target_value"]), upper, goal_label, "y")).properties(height=260)
