@@ -9,7 +9,7 @@ import streamlit as st
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import ui  # noqa: E402
-from warehouse import db, formatting  # noqa: E402
+from warehouse import db  # noqa: E402
 
 st.set_page_config(page_title="Chuyển đổi số Quảng Ngãi", page_icon=":material/hub:", layout="wide")
 
@@ -28,20 +28,6 @@ def sidebar() -> None:
     with st.sidebar:
         st.caption("Theo dõi chuyển đổi số 96 xã, phường, đặc khu tỉnh Quảng Ngãi")
         ui.sample_badge(short=True)
-        fresh = ui.query("data_freshness")
-        for row in fresh.itertuples():
-            if row.latest_period is not None and not _missing(row.latest_period):
-                st.caption(f"{_DATASET_NAMES.get(row.dataset, row.dataset)}: số liệu đến {formatting.day(row.latest_period)}")
-
-
-_DATASET_NAMES = {"broadband": "Hạ tầng số", "dvctt": "DVCTT", "bdhvs": "BDHVS"}
-
-
-def _missing(value) -> bool:
-    try:
-        return value != value  # NaT / NaN
-    except TypeError:
-        return False
 
 
 bootstrap()
@@ -50,6 +36,8 @@ pages = [
     st.Page("app_pages/compare.py", title="So sánh xã", icon=":material/bar_chart:"),
     st.Page("app_pages/profile.py", title="Hồ sơ xã", icon=":material/location_city:", url_path="profile"),
     st.Page("app_pages/map.py", title="Bản đồ", icon=":material/map:", url_path="map"),
+    st.Page("app_pages/targets.py", title="Chỉ tiêu", icon=":material/flag:", url_path="targets"),
+    st.Page("app_pages/brief.py", title="Bản tin", icon=":material/print:", url_path="brief"),
     st.Page("app_pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
     # hidden from viewers; the page itself refuses them (a link to /upload gets a login form)
     st.Page("app_pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:",

@@ -86,6 +86,44 @@ def sample_badge(short: bool = False) -> None:
         st.badge("Dữ liệu mẫu" if short else SAMPLE_NOTE, icon=":material/science:", color="orange")
 
 
+def page_header(title: str, caption: str | None = None) -> None:
+    """Every page's top: the title, the sample-data badge, the data-quality badge and the data's freshness."""
+    st.title(title)
+    status = query("data_status")
+    with st.container(horizontal=True, gap="small"):
+        sample_badge()
+        quality_badge(status)
+    line = freshness_line(status)
+    if line:
+        st.caption(line)
+    if caption:
+        st.caption(caption)
+
+
+def freshness_line(status: pd.DataFrame) -> str:
+    """'Số liệu: Hạ tầng số tháng 11/2025 (nạp 22/11/2026) · DVCTT … · BDHVS …'."""
+    parts = []
+    for row in status.itertuples():
+        if row.dataset in ("broadband", "dvctt", "bdhvs") and not pd.isna(row.latest_period):
+            label = metrics.period_label(row.dataset, row.latest_period_start, row.latest_period)
+            parts.append(f"{metrics.DATASET_SHORT[row.dataset]} {label} (nạp {formatting.day(row.last_loaded_at)})")
+    return ("Số liệu mới nhất: " + " · ".join(parts)) if parts else ""
+
+
+def quality_badge(status: pd.DataFrame) -> None:
+    """Green when the latest accepted load of every dataset passed every check, orange with the warnings otherwise."""
+    warned = status[status["latest_load_warnings"] > 0]
+    details = "; ".join(f"{metrics.DATASET_SHORT.get(r.dataset, r.dataset)}: {int(r.latest_load_warnings)} cảnh báo "
+                        f"(lần nạp #{r.latest_load_id}, {r.latest_file_name})" for r in warned.itertuples())
+    if warned.empty:
+        st.badge("Kiểm tra dữ liệu: không có cảnh báo", icon=":material/verified:", color="green",
+                 help="Lần nạp mới nhất của mỗi bộ dữ liệu đạt mọi kiểm tra.")
+    else:
+        total = int(warned["latest_load_warnings"].sum())
+        st.badge(f"Kiểm tra dữ liệu: {formatting.number(total)} cảnh báo", icon=":material/warning:", color="orange",
+                 help=f"Cảnh báo ở lần nạp mới nhất — {details}. Xem chi tiết ở trang «Lịch sử tải».")
+
+
 def styled(frame: pd.DataFrame, formats: dict[str, Any]):
     """A Styler showing Vietnamese formats while the table still sorts on the numbers."""
     return frame.style.format({col: fn for col, fn in formats.items() if col in frame.columns}, na_rep="–")

@@ -5,8 +5,7 @@ import streamlit as st
 import ui
 from warehouse import formatting
 
-st.title("Bình dân học vụ số — xếp hạng các xã")
-ui.sample_badge()
+ui.page_header("Bình dân học vụ số — xếp hạng các xã")
 st.caption("Hạng do kho dữ liệu tính (1 + số đơn vị đứng trên), trong số các đơn vị có số liệu cùng ngày. "
            "«Theo dân số» = học viên trên 1.000 dân (dân số ước tính).")
 

@@ -51,8 +51,7 @@ def previous_or_same(periods: list, period) -> object | None:
 
 # ---------------------------------------------------------------- choices (all from / to the URL)
 
-st.title("So sánh giữa các xã, phường, đặc khu")
-ui.sample_badge()
+ui.page_header("So sánh giữa các xã, phường, đặc khu")
 
 available = ui.query("known_metrics")
 if not available:

@@ -27,7 +27,7 @@ def state_of(row) -> str:
     return "đã nạp"
 
 
-st.title("Lịch sử tải dữ liệu")
+ui.page_header("Lịch sử tải dữ liệu")
 st.caption("Mọi lần nạp, được nhận hay bị từ chối, và kết quả kiểm tra của nó. Lần nạp sau thay thế số liệu của "
            "lần nạp trước cho cùng xã và kỳ; thu hồi một lần nạp thì các dòng của nó thôi được tính — không xóa gì.")
 history = ui.query("load_history", limit=1000)

@@ -1,4 +1,5 @@
-"""Tổng quan: the province's headline figures at the latest period of each dataset."""
+"""Tổng quan: the province's headline figures at the latest period of each dataset, their change since the
+previous period, and where they stand against the action plan's target for the year judged."""
 
 import pandas as pd
 import streamlit as st
@@ -6,40 +7,72 @@ import streamlit as st
 import ui
 from warehouse import formatting, metrics
 
-st.title("Tổng quan chuyển đổi số tỉnh Quảng Ngãi")
-ui.sample_badge()
-st.caption("Giá trị toàn tỉnh ở kỳ mới nhất của từng bộ số liệu; tỷ lệ toàn tỉnh = tổng tử số / tổng mẫu số "
-           "của các xã báo cáo. Mũi tên so với kỳ trước.")
+ui.page_header("Tổng quan chuyển đổi số tỉnh Quảng Ngãi",
+               "Giá trị toàn tỉnh ở kỳ mới nhất của từng bộ số liệu; tỷ lệ toàn tỉnh = tổng tử số / tổng mẫu số "
+               "của các xã báo cáo. Mũi tên: thay đổi so với kỳ trước.")
 
-kpis = ui.query("province_kpis")
+kpis = ui.query("overview_kpis")
 if kpis.empty:
     st.info("Chưa có số liệu. Hãy tải dữ liệu lên ở trang «Tải dữ liệu lên».", icon=":material/info:")
+    st.stop()
+plan = ui.query("plan_year")
+series = ui.query("province_series")
+sparklines = series.groupby("metric")["value"].agg(list).to_dict()
 
 
-def delta_text(metric: metrics.Metric, value, previous) -> str | None:
-    if pd.isna(value) or pd.isna(previous):
-        return None
-    change = value - previous
-    if round(change, 1) == 0:
+def delta_text(metric: metrics.Metric, change) -> str | None:
+    """'+3,2 điểm %' / '-1.247' for st.metric (an ASCII minus so that Streamlit draws the arrow down)."""
+    if pd.isna(change) or round(change, 1) == 0:
         return None
     text = formatting.number(abs(change), 0 if metric.unit == "count" else 1)
-    unit = " điểm %" if metric.unit == "pct" else ""
-    return f"{'-' if change < 0 else '+'}{text}{unit}"
+    return f"{'-' if change < 0 else '+'}{text}{' điểm %' if metric.unit == 'pct' else ''}"
 
+
+def target_badge(row) -> None:
+    """The target of the plan year for this measure, as written, and whether the province meets it."""
+    if pd.isna(row["indicator_code"]):
+        return
+    target = metrics.target_label(row["comparator"], row["target_value"], row["target_upper"], row["target_unit"],
+                                  row["target_text"])
+    status = metrics.status_label(row["met"])
+    note = (f"Chỉ tiêu {row['indicator_code']}: {row['indicator_name']}. "
+            f"{int(row['communes_met'])}/{int(row['communes_with_data'])} xã đạt."
+            if not pd.isna(row["communes_met"]) else f"Chỉ tiêu {row['indicator_code']}: {row['indicator_name']}.")
+    if row["is_proxy"]:
+        note += " Số đo gần đúng (xem trang «Chỉ tiêu»)."
+    color = {"Đạt": "green", "Chưa đạt": "red"}.get(status, "gray")
+    icon = {"Đạt": ":material/check_circle:", "Chưa đạt": ":material/cancel:"}.get(status, ":material/help:")
+    st.badge(f"Chỉ tiêu {int(row['target_year'])}: {target} · {status}", icon=icon, color=color, help=note)
+
+
+target_year, data_year = plan["target_year"], plan["data_year"]
+tracked = kpis.dropna(subset=["indicator_code"])
+if target_year is not None and len(tracked):
+    met = int(tracked["met"].fillna(False).astype(bool).sum())
+    st.markdown(f"**Chỉ tiêu năm {target_year}** (năm của số liệu mới nhất: {data_year}): toàn tỉnh đạt "
+                f"**{met}/{len(tracked)}** chỉ tiêu có số đo trong kho.")
+    with st.container(horizontal=True):
+        st.page_link("app_pages/targets.py", label="Xem mọi chỉ tiêu của kế hoạch", icon=":material/flag:")
+        st.page_link("app_pages/brief.py", label="Bản tin in cho lãnh đạo", icon=":material/print:")
 
 for dataset, label in metrics.DATASET_LABELS.items():
-    rows = kpis[kpis["dataset"] == dataset].set_index("metric")
+    rows = kpis[(kpis["dataset"] == dataset) & kpis["value"].notna()].set_index("metric")
     if rows.empty:
         continue
     first = rows.iloc[0]
-    st.subheader(f"{label} · {ui.period_label(dataset, first['period_start'], first['period_end'])}")
-    st.caption(f"{int(first['units_reporting'])} đơn vị báo cáo")
-    shown = [m for m in metrics.of_dataset(dataset) if m.name in rows.index and pd.notna(rows.at[m.name, "value"])]
-    columns = st.columns(3)
+    st.subheader(f"{label} · {metrics.period_label(dataset, first['period_start'], first['period_end'])}")
+    previous = first["previous_period_end"]
+    st.caption(f"{int(first['units_reporting'])} đơn vị báo cáo"
+               + (f" · so với kỳ {formatting.day(previous)}" if not pd.isna(previous) else ""))
+    shown = [m for m in metrics.of_dataset(dataset) if m.name in rows.index]
     for i, metric in enumerate(shown):
+        if i % 3 == 0:
+            columns = st.columns(3)
         row = rows.loc[metric.name]
-        columns[i % 3].metric(
-            metric.label, metric.format(row["value"]),
-            delta=delta_text(metric, row["value"], row["previous_value"]),
-            delta_color="normal" if metric.higher_is_better else "inverse", border=True,
-        )
+        with columns[i % 3].container(border=True, height="stretch"):
+            st.metric(
+                metric.label, metric.format(row["value"]), delta=delta_text(metric, row["change"]),
+                delta_color="normal" if metric.higher_is_better else "inverse",
+                chart_data=sparklines.get(metric.name), chart_type="line",
+            )
+            target_badge(row)

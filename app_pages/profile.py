@@ -1,17 +1,140 @@
-"""Hồ sơ xã (placeholder): the commune named by ?commune=CODE. The full profile page is built on
-the `leader-data` branch; this one only lets the click-through from the charts work and be tested."""
+"""Hồ sơ xã: one commune — every measure with its rank x/n and trend, the plan's targets it meets and misses,
+its peers of the same former district, the units it was merged from, population and area."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 import ui
+from warehouse import formatting, leader, metrics
 
-st.title("Hồ sơ xã")
-directory = ui.query("commune_directory")
-names = dict(zip(directory["commune_code"], directory["commune_name"], strict=True))
-code = ui.param_choice("commune", list(names), None)
+ui.page_header("Hồ sơ xã")
+
+communes = ui.query("current_communes")
+codes = communes["commune_code"].tolist()
+names = dict(zip(codes, communes["commune_name"], strict=True))
+asked = st.query_params.get("commune")
+chosen = ui.param_choice("commune", codes, None)
+if asked and chosen is None:
+    st.warning(f"Mã «{asked}» không phải một xã, phường, đặc khu hiện hành. Hãy chọn trong danh sách.",
+               icon=":material/warning:")
+# a peer chosen in the table below sets the widget's state: then the URL's value is not its default
+default = None if "profile_commune" in st.session_state or chosen is None else codes.index(chosen)
+code = st.selectbox("Đơn vị", codes, index=default, key="profile_commune",
+                    format_func=lambda c: f"{names[c]} ({c})", placeholder="Chọn xã, phường, đặc khu…")
+ui.set_params(commune=code)
 if code is None:
-    st.info("Chọn một xã trên biểu đồ của trang «So sánh xã» hoặc «Bản đồ» để xem hồ sơ.", icon=":material/info:")
+    st.info("Chọn một xã, phường hoặc đặc khu để xem hồ sơ. Đường dẫn dạng `profile?commune=21421` "
+            "mở thẳng hồ sơ của đơn vị có mã đó.", icon=":material/location_city:")
     st.stop()
-row = directory[directory["commune_code"] == code].iloc[0]
-st.subheader(names[code])
-st.caption(f"Mã {code} · {row['unit_type']} · huyện cũ {row['former_district'] or '–'} · tỉnh cũ {row['former_province']}")
+
+# ---------------------------------------------------------------- who it is
+profile = ui.query("commune_profile", code)
+st.subheader(profile["commune_name"], divider="blue")
+st.caption(" · ".join(part for part in (
+    profile["unit_type"].capitalize() if profile["unit_type"] else None,
+    f"huyện cũ: {profile['former_district']}" if profile["former_district"] else None,
+    f"tỉnh cũ: {profile['former_province']}" if profile["former_province"] else None,
+    f"mã {code}",
+) if part))
+population, area = profile["population"], profile["area_km2"]
+c1, c2, c3 = st.columns(3)
+c1.metric("Dân số (ước tính)", formatting.number(population), border=True)
+c2.metric("Diện tích", f"{formatting.number(area, 2)} km²", border=True)
+c3.metric("Mật độ dân số", f"{formatting.number(population / area)} người/km²" if population and area else "–",
+          border=True)
+merged = list(profile["merged_from"])
+if merged:
+    st.markdown((f"**Hình thành từ {len(merged)} đơn vị cũ** (sáp nhập 01/07/2025): " if len(merged) > 1
+                 else "**Đơn vị cũ** (trước 01/07/2025): ") + ", ".join(merged) + ".")
+else:
+    st.caption("Danh mục không ghi đơn vị cũ sáp nhập vào đơn vị này.")
+
+# ---------------------------------------------------------------- every measure, rank and change
+st.subheader("Các chỉ số ở kỳ mới nhất")
+measures = ui.query("commune_measures", code)
+if measures.empty:
+    st.info("Đơn vị này chưa có số liệu.", icon=":material/info:")
+else:
+    st.caption("Hạng x/n: thứ hạng trong n đơn vị báo cáo cùng kỳ (1 = cao nhất). «Thứ hạng»: lên / xuống bao nhiêu "
+               "bậc so với kỳ trước. «Toàn tỉnh»: tỷ lệ toàn tỉnh; với số đếm (trạm BTS, học viên, chuyên đề, "
+               "chứng nhận) là trung bình mỗi đơn vị.")
+    st.dataframe(leader.measures_table(measures), hide_index=True, width="stretch", height=35 * (len(measures) + 1) + 3)
+    ui.export_button(leader.measures_export(measures), f"ho_so_{code}", key="profile_export",
+                     formats=leader.MEASURES_EXPORT_FORMATS,
+                     notes=[f"Hồ sơ {profile['commune_name']} (mã {code})",
+                            f"Số liệu đến {formatting.day(measures['period_end'].max())}"])
+
+# ---------------------------------------------------------------- targets met and missed
+plan = ui.query("plan_year")
+if plan["target_year"] is not None:
+    targets = ui.query("commune_targets", code, plan["target_year"])
+    if not targets.empty:
+        met = int(targets["met"].fillna(False).astype(bool).sum())
+        judged = int(targets["met"].notna().sum())
+        st.subheader(f"Chỉ tiêu năm {plan['target_year']}: " + (f"đạt {met}/{judged}" if judged else "chưa có số liệu"))
+        st.caption("Các chỉ tiêu của kế hoạch có số đo trong kho, so với số liệu mới nhất. "
+                   "Khoảng «75–80 %» tính là đạt khi đạt cận dưới.")
+        table = leader.commune_targets_table(targets)
+        colors = {"Đạt": "color: #1b7f3b", "Chưa đạt": "color: #c62828; font-weight: 600"}
+        st.dataframe(table.style.map(lambda v: colors.get(v, ""), subset=["Kết quả"]), hide_index=True,
+                     width="stretch", column_config={
+                         "Chỉ tiêu": st.column_config.TextColumn(width="large"),
+                         "Đo bằng": st.column_config.TextColumn(width="medium"),
+                         **{c: st.column_config.TextColumn(width=85) for c in ("Mục tiêu", "Thực tế", "Kết quả", "Còn thiếu")}})
+
+# ---------------------------------------------------------------- trends
+trend = ui.query("commune_trends", code)
+if not trend.empty:
+    st.subheader("Diễn biến qua các kỳ")
+    labels = {name: m.label for name, m in metrics.METRICS.items()}
+    series_names = {"commune": profile["commune_name"], "province": "Toàn tỉnh"}
+    data = trend.assign(
+        label=trend["metric"].map(labels),
+        series_label=trend["series"].map(series_names),
+        value_text=[metrics.get(m).format(v) for m, v in zip(trend["metric"], trend["value"], strict=True)],
+        period_text=trend["period_end"].map(formatting.day),
+    )
+    order = [labels[m] for m in dict.fromkeys(trend["metric"])]
+    chart = alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("period_end:T", title=None,
+                axis=alt.Axis(format="%m/%Y", tickCount={"interval": "month", "step": 2}, labelAngle=0)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        color=alt.Color("series_label:N", title=None, sort=list(series_names.values()),
+                        scale=alt.Scale(range=["#1f77b4", "#9e9e9e"]), legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("label:N", title="Chỉ số"), alt.Tooltip("series_label:N", title="Đơn vị"),
+                 alt.Tooltip("period_text:N", title="Đến ngày"), alt.Tooltip("value_text:N", title="Giá trị")],
+    ).properties(width=260, height=120).facet(
+        facet=alt.Facet("label:N", title=None, sort=order, header=alt.Header(labelFontSize=12, labelLimit=260)),
+        columns=3,
+    ).resolve_scale(x="independent", y="independent").configure(locale=ui.VEGA_LOCALE)
+    st.altair_chart(chart, width="content")
+    st.caption("Đường xám: toàn tỉnh (với số đếm: trung bình mỗi đơn vị).")
+
+# ---------------------------------------------------------------- peers
+peers = ui.query("commune_peers", code)
+if len(peers) > 1:
+    st.subheader(f"Các đơn vị cùng {profile['former_district']} cũ")
+    st.caption("Số liệu kỳ mới nhất; hạng trong toàn tỉnh. Chọn một dòng để mở hồ sơ đơn vị đó.")
+    columns = {"commune_name": "Đơn vị", "unit_type": "Loại", "population": "Dân số (ước tính)",
+               "online_rate_pct": "Tỷ lệ hồ sơ trực tuyến", "rank_online_rate_pct": "Hạng HS trực tuyến",
+               "coverage_4g_pct": "Thôn có sóng 4G", "fibre_household_pct": "Hộ dùng cáp quang",
+               "learners_per_1000": "Học viên BDHVS / 1.000 dân", "rank_learners_per_1000": "Hạng BDHVS theo dân số"}
+    table = peers[list(columns)].rename(columns=columns)
+    formats = {"Dân số (ước tính)": formatting.number, "Tỷ lệ hồ sơ trực tuyến": formatting.percent,
+               "Thôn có sóng 4G": formatting.percent, "Hộ dùng cáp quang": formatting.percent,
+               "Học viên BDHVS / 1.000 dân": lambda v: formatting.number(v, 1),
+               "Hạng HS trực tuyến": formatting.number, "Hạng BDHVS theo dân số": formatting.number}
+    is_self = peers["is_self"].tolist()
+    styler = ui.styled(table, formats).apply(
+        lambda row: ["font-weight: 700; background-color: #e3f2fd" if is_self[row.name] else "" for _ in row], axis=1)
+
+    def open_peer(key: str = f"profile_peers_{code}") -> None:
+        rows = st.session_state[key].selection.rows
+        if rows:
+            st.session_state["profile_commune"] = peers["commune_code"].iloc[rows[0]]
+
+    st.dataframe(styler, hide_index=True, width="stretch", on_select=open_peer, selection_mode="single-row",
+                 key=f"profile_peers_{code}")
+elif pd.isna(profile["former_district"]) or not profile["former_district"]:
+    st.caption("Danh mục không ghi huyện cũ của đơn vị này, nên không có nhóm so sánh cùng huyện.")

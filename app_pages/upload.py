@@ -8,7 +8,7 @@ from warehouse import datasets, load
 
 AUTO = "auto"
 
-st.title("Tải dữ liệu lên")
+ui.page_header("Tải dữ liệu lên")
 ui.require_analyst("upload_auth")  # viewers get a login form (or why not) and nothing below
 st.caption("Mỗi tệp được kiểm tra (great-expectations) trước khi vào kho. Có lỗi thì không ghi dòng nào; "
            "cảnh báo được ghi lại và tệp vẫn được nạp. Tệp gốc được lưu lại.")

@@ -123,7 +123,7 @@ def page_queries(cur) -> dict:
     snapshot = queries.bdhvs_snapshots(cur)[0]
     learners_period = queries.metric_periods(cur, "learners")[0]
     return {
-        "Tổng quan": lambda: (queries.province_kpis(cur), queries.data_freshness(cur), queries.has_sample_data(cur)),
+        "Tổng quan": lambda: (queries.overview_kpis(cur), queries.province_series(cur)),
         "So sánh xã": lambda: (queries.known_metrics(cur), queries.metric_periods(cur, "online_rate_pct"),
                                queries.filter_options(cur), queries.commune_metric(cur, "online_rate_pct", period),
                                queries.province_reference(cur, "online_rate_pct", period),
@@ -134,6 +134,14 @@ def page_queries(cur) -> dict:
                            queries.map_values(cur, "online_rate_pct", period)),
         "Bình dân học vụ số": lambda: (queries.bdhvs_snapshots(cur), queries.bdhvs_rankings(cur, snapshot)),
         "Lịch sử tải": lambda: queries.load_history(cur),
+        "Hồ sơ xã": lambda: (queries.current_communes(cur), queries.commune_profile(cur, "21421"),
+                             queries.commune_measures(cur, "21421"), queries.commune_trends(cur, "21421"),
+                             queries.commune_targets(cur, "21421", 2025), queries.commune_peers(cur, "21421")),
+        "Chỉ tiêu": lambda: (queries.target_years(cur), queries.plan_year(cur), queries.target_summary(cur, 2025),
+                             queries.target_history(cur, "3.5", "online_rate_pct"),
+                             queries.target_communes(cur, "3.5", "online_rate_pct", 2025), queries.plan_matrix(cur)),
+        "Bản tin": lambda: queries.brief_html(cur, 2025),
+        "page header (every page)": lambda: (queries.data_status(cur), queries.has_sample_data(cur)),
     }
 
 
@@ -167,7 +175,7 @@ def bench_snapshot(seeded: Path, repeat: int, label: str = "sample") -> None:
 PAGES = [
     ("overview", {}), ("compare", {}), ("compare", {"chart": "dist"}),
     ("compare", {"chart": "scatter", "metric2": "learners"}), ("map", {}), ("profile", {"commune": "21421"}),
-    ("bdhvs", {}), ("upload", {}), ("history", {}),
+    ("targets", {}), ("brief", {}), ("bdhvs", {}), ("upload", {}), ("history", {}),
 ]
 
 

@@ -7,7 +7,8 @@ from playwright.sync_api import sync_playwright
 
 PAGES = ["", "compare", "compare?metric=online_rate_pct&type=ph%C6%B0%E1%BB%9Dng",
          "compare?metric=online_rate_pct&chart=dist", "compare?metric=online_rate_pct&chart=scatter&metric2=learners_per_1000",
-         "map", "map?metric=learners_per_1000&period=2025-11-18", "profile?commune=21292", "bdhvs", "upload", "history"]
+         "map", "map?metric=learners_per_1000&period=2025-11-18", "profile?commune=21421", "profile?commune=21292",
+         "targets", "targets?year=2030&indicator=3.5", "brief", "bdhvs", "upload", "history"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 

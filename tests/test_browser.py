@@ -126,7 +126,8 @@ def test_a_shared_link_opened_first_reopens_the_same_view(server, page):
     open_page(page, f"{url}/compare?metric=online_rate_pct&period=2025-10-30&type=ph%C6%B0%E1%BB%9Dng", "So sánh giữa")
     assert page.get_by_role("link", name="Bình dân học vụ số").count() == 1  # our navigation, not file names
     # the 9 phường, a percentage measure, the period of the link
-    assert page.get_by_text(re.compile(r"9 đơn vị có số liệu · toàn tỉnh: [\d,]+ %")).is_visible()
+    # wait: "networkidle" can come before the script run ends (its messages travel on a websocket)
+    page.get_by_text(re.compile(r"9 đơn vị có số liệu · toàn tỉnh: [\d,]+ %")).wait_for(timeout=30_000)
     assert page.get_by_text("30/10/2025").first.is_visible()
 
 

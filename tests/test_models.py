@@ -102,7 +102,9 @@ def test_bdhvs_rank_change_and_per_population(con):
 @pytest.mark.parametrize("text, comparator, low, high", [
     ("≥ 80", "≥", 80, None), ("≥80", "≥", 80, None), (">= 80", "≥", 80, None), ("75-80", "range", 75, 80),
     ("75 - 80", "range", 75, 80), ("0,5", "=", 0.5, None), ("≥ 0,60", "≥", 0.6, None), ("100", "=", 100, None),
-    ("≤ 5", "≤", 5, None), ("-", None, None, None), ("đạt 1", None, None, None),
+    ("≤ 5", "≤", 5, None), ("-", None, None, None), ("đạt 1", "≥", 1, None), ("Đạt 1", "≥", 1, None),
+    ("100 (Các hệ thống đảng số, chính quyền số vận hành hoàn toàn thông minh.)", "=", 100, None),
+    ("chưa xác định", None, None, None),
 ])
 def test_target_text_parsing(con, text, comparator, low, high):
     add_load(con, 2, "targets")
@@ -127,3 +129,185 @@ def test_attainment_for_province_and_commune(con, text, actual, met, gap):
     """).fetchall()
     assert [(r[0], round(r[1], 1), r[2], round(r[3], 1)) for r in rows] == [
         ("province", actual, met, gap), ("commune", actual, met, gap)]
+
+
+# ---------------------------------------------------------------- leader's view: targets, trends, plan year
+
+
+def add_target(con, load_id, code, name, year, text):
+    con.execute("insert into raw.targets (indicator_code, indicator_name, unit, year, target_text, load_id) "
+                "values (?, ?, '%', ?, ?, ?)", [code, name, year, text, load_id])
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Tỷ lệ phủ sóng 5G trên địa bàn", {"coverage_5g_pct"}),
+    ("Tỷ lệ hồ sơ, kết quả giải quyết thủ tục hành chính được số hóa", {"digitized_dossiers_pct", "digitized_results_pct"}),
+    ("Tỷ lệ hồ sơ, kết quả giải quyết thủ tục hành chính được số hoá", {"digitized_dossiers_pct", "digitized_results_pct"}),
+    ("Tỷ lệ dịch vụ công trực tuyến toàn trình trên tổng số thủ tục hành chính có đủ điều kiện.", {"full_online_rate_pct"}),
+    ("Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến", {"online_rate_pct"}),
+    ("TỶ LỆ HỒ SƠ THỦ TỤC HÀNH CHÍNH XỬ LÝ TRỰC TUYẾN", {"online_rate_pct"}),
+    ("Tỷ lệ thôn, tổ dân phố được phủ sóng 4G", {"coverage_4g_pct"}),
+    # measures the warehouse does not hold: listed as not tracked, never approximated by a near name
+    ("Tỷ lệ số người sử dụng có khả năng truy cập băng rộng cố định với tốc độ trên 01 Gbps/s.", set()),
+    ("Tỷ lệ phủ sóng 6G trên địa bàn", set()),
+    ("Tỷ lệ cơ sở dữ liệu được số hóa", set()),
+    ("Tỷ lệ thủ tục hành chính được tiếp nhận, giải quyết phi địa giới hành chính giữa các cấp chính quyền.", set()),
+    ("Tỷ lệ cán bộ, công chức, viên chức của địa phương được bồi dưỡng kỹ năng số căn bản", set()),
+    ("Dân số từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng hoặc các tổ chức được phép khác", set()),
+])
+def test_indicator_to_measure_mapping(con, name, expected):
+    add_load(con, 2, "targets")
+    add_target(con, 2, "9.9", name, 2025, "≥ 70")
+    rows = con.execute("select metric, is_tracked from mart_plan_targets").fetchall()
+    assert {m for m, _ in rows if m} == expected
+    assert all(tracked == bool(expected) for _, tracked in rows) and len(rows) == max(1, len(expected))
+    primary = value(con, "select metric from stg_targets")
+    assert primary == (min(expected, key=lambda m: (m != "digitized_dossiers_pct", m)) if expected else None)
+
+
+def test_mapping_names_only_measures_of_the_catalogue(con):
+    from warehouse import metrics
+
+    mapped = {r[0] for r in con.execute("select metric from ref_indicator_metrics").fetchall()}
+    assert mapped <= set(metrics.METRICS)
+    proxies = con.execute("select metric from ref_indicator_metrics where is_proxy").fetchall()
+    assert proxies == [("full_online_rate_pct",)]  # 3.4 counts procedures; the warehouse has dossiers
+
+
+@pytest.mark.parametrize("text, actual, met, shortfall", [
+    ("75-80", 75.0, True, 0.0),      # a range is met at its lower bound
+    ("75-80", 74.9, False, 0.1),
+    ("75-80", 86.6, True, 0.0),      # above the range is not a failure
+    ("50", 50.0, True, 0.0),         # a bare number is a level to reach
+    ("50", 15.0, False, 35.0),
+    ("≥ 70", 69.9, False, 0.1),
+    ("≤ 5", 5.0, True, 0.0),
+    ("≤ 5", 7.5, False, 2.5),
+])
+def test_attainment_rules_as_written(con, text, actual, met, shortfall):
+    add_load(con, 2, "targets")
+    add_target(con, 2, "3.5", "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến", 2025, text)
+    add_load(con, 3, "dvctt")
+    add_dvctt(con, 3, [("00001", 1000, round(actual * 10), 1, 1)])
+    row = con.execute("select met, shortfall from mart_target_attainment where commune_code = '00001'").fetchone()
+    assert (row[0], round(row[1], 1)) == (met, shortfall)
+
+
+def test_attainment_judges_every_commune_on_the_latest_period_of_the_year(con):
+    add_load(con, 2, "targets")
+    for year in (2024, 2025, 2030):
+        add_target(con, 2, "3.5", "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến", year, "≥ 70")
+    add_load(con, 3, "dvctt")
+    add_dvctt(con, 3, [("00001", 100, 60, 1, 1), ("00002", 100, 90, 1, 1)], start="2024-10-01", end="2024-12-31")
+    add_dvctt(con, 3, [("00001", 100, 80, 1, 1)], start="2025-07-01", end="2025-10-30")  # 00002 did not report
+    rows = con.execute("""
+        select year, commune_code, actual, met, actual_period_end from mart_target_attainment
+        where scope = 'commune' and commune_code in ('00001', '00002') order by year, commune_code
+    """).fetchall()
+    assert [(y, c, a, m) for y, c, a, m, _ in rows] == [
+        (2024, "00001", 60.0, False), (2024, "00002", 90.0, True),
+        (2025, "00001", 80.0, True), (2025, "00002", None, None),  # no report for the period judged: unknown, not missed
+        (2030, "00001", 80.0, True), (2030, "00002", None, None),
+    ]
+    province = con.execute("""
+        select year, province_actual, province_met, communes_met, communes_missed, communes_with_data, communes_total
+        from mart_target_summary order by year
+    """).fetchall()
+    assert province == [(2024, 75.0, True, 1, 1, 2, 4), (2025, 80.0, True, 1, 0, 1, 4), (2030, 80.0, True, 1, 0, 1, 4)]
+
+
+def test_untracked_indicators_are_listed_not_judged(con):
+    add_load(con, 2, "targets")
+    add_target(con, 2, "3.6", "Tỷ lệ cơ sở dữ liệu được số hóa", 2025, "≥50")
+    add_target(con, 2, "1.3", "Tỷ lệ phủ sóng 6G trên địa bàn", 2025, "-")  # no target that year: no row
+    rows = con.execute("select indicator_code, metric, is_tracked, province_actual, province_met from mart_target_summary")
+    assert rows.fetchall() == [("3.6", None, False, None, None)]
+    assert value(con, "select count(*) from mart_target_attainment") == 0
+
+
+def test_commune_trends_change_and_rank_movement(con):
+    add_load(con, 2, "dvctt")
+    add_dvctt(con, 2, [("00001", 100, 50, 1, 1), ("00002", 100, 80, 1, 1)], start="2025-01-01", end="2025-03-31")
+    add_dvctt(con, 2, [("00001", 100, 90, 1, 1), ("00002", 100, 85, 1, 1)], start="2025-04-01", end="2025-06-30")
+    rows = con.execute("""
+        select commune_code, period_end, value, previous_value, change, rank, previous_rank, rank_change
+        from mart_commune_trends where metric = 'online_rate_pct' order by commune_code, period_end
+    """).fetchall()
+    from datetime import date
+
+    q1, q2 = date(2025, 3, 31), date(2025, 6, 30)
+    assert rows == [
+        ("00001", q1, 50.0, None, None, 2, None, None), ("00001", q2, 90.0, 50.0, 40.0, 1, 2, 1),
+        ("00002", q1, 80.0, None, None, 1, None, None), ("00002", q2, 85.0, 80.0, 5.0, 2, 1, -1),
+    ]
+    province = con.execute("""
+        select value, previous_value, change from mart_province_summary
+        where metric = 'online_rate_pct' order by period_end
+    """).fetchall()
+    assert province == [(65.0, None, None), (87.5, 65.0, 22.5)]
+
+
+@pytest.mark.parametrize("data_end, target_years, expected", [
+    ("2025-10-30", (2025, 2030), (2025, 2025)),
+    ("2026-03-31", (2025, 2030), (2026, 2030)),   # between milestones: the one still ahead
+    ("2046-03-31", (2025, 2030), (2046, None)),   # past the plan: no target
+])
+def test_plan_year(con, data_end, target_years, expected):
+    add_load(con, 2, "targets")
+    for year in target_years:
+        add_target(con, 2, "3.5", "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến", year, "≥ 70")
+    add_load(con, 3, "dvctt")
+    add_dvctt(con, 3, [("00001", 100, 50, 1, 1)], start="2025-01-01", end=data_end)
+    assert con.execute("select data_year, target_year from mart_plan_year").fetchone() == expected
+
+
+def test_plan_year_without_data_is_this_year(con):
+    from datetime import date
+
+    assert con.execute("select data_year, target_year from mart_plan_year").fetchone() == (date.today().year, None)
+
+
+def test_sample_plan_mapping(seeded_con):
+    """The reviewed mapping on the sample plan (the appendix of report 001): which indicators the warehouse measures."""
+    rows = seeded_con.execute("""
+        select indicator_code, list(distinct metric order by metric) filter (where is_tracked)
+        from mart_plan_targets group by indicator_code
+    """).fetchall()
+    tracked = {code: metrics for code, metrics in rows if metrics}
+    assert tracked == {"1.1": ["coverage_5g_pct"], "3.3": ["digitized_dossiers_pct", "digitized_results_pct"],
+                       "3.4": ["full_online_rate_pct"], "3.5": ["online_rate_pct"]}
+    untracked = sorted((code for code, metrics in rows if not metrics), key=lambda c: [int(p) for p in c.split(".")])
+    assert untracked == ["1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "3.1", "3.2", "3.6", "4", "5", "6", "7", "8", "9"]
+
+
+def test_sample_attainment_2025(seeded_con):
+    """Mỏ Cày against the 2025 targets: 5G 15 % < 50 %, online 3.276 / 3.781 = 86,6 % ≥ 70 %."""
+    rows = dict(((m, (round(a, 1), met)) for m, a, met in seeded_con.execute("""
+        select metric, actual, met from mart_target_attainment where commune_code = '21421' and year = 2025
+    """).fetchall()))
+    assert rows["coverage_5g_pct"] == (15.0, False)
+    assert rows["online_rate_pct"] == (86.6, True)
+    assert rows["digitized_dossiers_pct"] == (100.0, True) and rows["full_online_rate_pct"] == (99.7, True)
+    online = seeded_con.execute("""
+        select communes_met, communes_with_data from mart_target_summary where indicator_code = '3.5' and year = 2025
+    """).fetchone()
+    raw = seeded_con.execute("""
+        select count(*) filter (where 100.0 * received_online / received_total >= 70), count(*)
+        from stg_dvctt where period_end = date '2025-10-30'
+    """).fetchone()
+    assert online == raw == (73, 96)
+
+
+def test_bdhvs_movement_in_trends_matches_the_rankings_mart(seeded_con):
+    differing = seeded_con.execute("""
+        select count(*) from mart_commune_trends as t
+        join mart_bdhvs_rankings as b on b.commune_code = t.commune_code and b.snapshot_date = t.period_end
+        where (t.metric = 'learners' and t.rank_change is distinct from b.rank_learners_change)
+           or (t.metric = 'learners_per_1000' and t.rank_change is distinct from b.rank_per_population_change)
+    """).fetchone()[0]
+    assert differing == 0
+    mo_cay = seeded_con.execute("""
+        select rank, previous_rank, rank_change from mart_commune_trends
+        where commune_code = '21421' and metric = 'learners' and period_end = date '2025-11-18'
+    """).fetchone()
+    assert mo_cay == (11, 7, -4)  # reported: 7th on 03/11, 11th on 18/11 → down 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,3 +75,79 @@ def get(name: str) -> Metric:
 
 def of_dataset(dataset: str) -> list[Metric]:
     return [m for m in METRICS.values() if m.dataset == dataset]
+
+
+DATASET_SHORT = {"broadband": "Hạ tầng số", "dvctt": "DVCTT", "bdhvs": "BDHVS", "targets": "Chỉ tiêu",
+                 "communes": "Danh mục xã"}
+
+
+def _missing(value: object) -> bool:
+    try:
+        return value is None or bool(value != value)
+    except (TypeError, ValueError):
+        return value is None or value is pd.NA
+
+
+def _decimals(value: object, written: str | None) -> int:
+    """As many decimals as the plan wrote ('0,60' → 2), else as few as the value needs (1.5 → 1)."""
+    if written:
+        found = re.search(r"\d+[.,](\d+)", written)
+        if found and not re.fullmatch(r"\d{1,3}([.]\d{3})+", found.group(0)):
+            return len(found.group(1))
+    for decimals in range(3):
+        if round(float(value), decimals) == float(value):
+            return decimals
+    return 2
+
+
+def target_label(comparator: object, value: object, upper: object = None, unit: object = None,
+                 written: str | None = None) -> str:
+    """A plan target as written, in Vietnamese format: '≥ 70 %', '75–80 %', '50 %', '≥ 0,60', '≤ 5 %'."""
+    if _missing(value):
+        return "–"
+    text = formatting.number(value, _decimals(value, written))
+    if comparator == "range" and not _missing(upper):
+        text = f"{text}–{formatting.number(upper, _decimals(upper, None))}"
+    elif comparator in ("≥", "≤"):
+        text = f"{comparator} {text}"
+    return f"{text} %" if unit == "%" else text
+
+
+def status_label(met: object) -> str:
+    """True → 'Đạt', False → 'Chưa đạt', unknown → 'Chưa có số liệu'."""
+    if _missing(met):
+        return "Chưa có số liệu"
+    return "Đạt" if met else "Chưa đạt"
+
+
+def movement(rank_change: object) -> str:
+    """Rank movement: +3 → 'lên 3 bậc', −2 → 'xuống 2 bậc', 0 → 'giữ nguyên', none → '–'."""
+    if _missing(rank_change):
+        return "–"
+    change = int(rank_change)
+    return f"lên {change} bậc" if change > 0 else (f"xuống {-change} bậc" if change < 0 else "giữ nguyên")
+
+
+def change_text(metric: Metric, change: object) -> str:
+    """A change since the previous period in the measure's unit: '+3,2 điểm %', '−1.247', '0'."""
+    if _missing(change):
+        return "–"
+    decimals = 0 if metric.unit == "count" else 1
+    text = formatting.signed(change, decimals)
+    return f"{text} điểm %" if metric.unit == "pct" and text not in ("0", "0,0") else text
+
+
+def month_label(value: object) -> str:
+    """A date as its month: 'tháng 11/2025'."""
+    if _missing(value):
+        return "–"
+    return f"tháng {pd.Timestamp(value):%m/%Y}"
+
+
+def period_label(dataset: str, period_start: object, period_end: object) -> str:
+    """How a period reads: 'tháng 11/2025' (broadband), '01/07/2025 – 30/10/2025' (dvctt), 'ngày 18/11/2025'."""
+    if dataset == "broadband":
+        return month_label(period_end)
+    if dataset == "dvctt" and not _missing(period_start):
+        return f"{formatting.day(period_start)} – {formatting.day(period_end)}"
+    return f"ngày {formatting.day(period_end)}"

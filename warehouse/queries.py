@@ -20,57 +20,12 @@ def _df(con: Con, sql: str, params: list | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
-def data_freshness(con: Con) -> pd.DataFrame:
-    """Per dataset: latest period in the data, latest accepted load, warnings in those loads, sample or not."""
-    return _df(con, """
-        with periods as (
-            select 'broadband' as dataset, max(period) as latest_period from stg_broadband
-            union all select 'dvctt', max(period_end) from stg_dvctt
-            union all select 'bdhvs', max(snapshot_date) from stg_bdhvs
-            union all select 'targets', null from stg_targets
-            union all select 'communes', null from stg_communes
-        ),
-        loads as (
-            select
-                dataset,
-                max(loaded_at) as last_loaded_at,
-                sum(n_warnings) as warnings,
-                bool_or(is_sample) as has_sample,
-            from meta.loads
-            where status = 'loaded' and retracted_at is null
-            group by dataset
-        )
-        select periods.dataset, periods.latest_period, loads.last_loaded_at, loads.warnings, loads.has_sample
-        from periods left join loads using (dataset)
-    """)
-
-
 def has_sample_data(con: Con) -> bool:
     row = con.execute("""
         select count(*) from meta.loads
         where is_sample and status = 'loaded' and retracted_at is null
     """).fetchone()
     return bool(row[0])
-
-
-def province_kpis(con: Con) -> pd.DataFrame:
-    """Each metric's province value at its dataset's latest period, with the previous period's value."""
-    return _df(con, """
-        with summary as (
-            select * from mart_province_summary
-        ),
-        ordered as (
-            select
-                *,
-                lag(value) over (partition by dataset, metric order by period_end) as previous_value,
-                lag(period_end) over (partition by dataset, metric order by period_end) as previous_period_end,
-                row_number() over (partition by dataset, metric order by period_end desc) as recency,
-            from summary
-        )
-        select dataset, metric, period_start, period_end, value, previous_value, previous_period_end, units_reporting
-        from ordered
-        where recency = 1
-    """)
 
 
 def metric_periods(con: Con, metric: str) -> list[date]:
@@ -203,14 +158,14 @@ def metric_target(con: Con, metric: str, year: int) -> dict | None:
 
     Returns year, comparator (≥ ≤ = range), target_value, target_upper, target_text,
     indicator_code, indicator_name; None when the plan sets no target for the metric.
-    Read from stg_targets, the rows mart_target_attainment judges against (the mart also
-    crosses every commune, which a reference line does not need).
+    Read from mart_plan_targets (an indicator may be tracked by several measures, e.g. 3.3 by
+    digitized dossiers and digitized results).
     """
     row = con.execute("""
         select year, comparator, target_value, target_upper, target_text, indicator_code, indicator_name
-        from stg_targets
-        where metric = ? and year >= ? and target_value is not null
-        order by year, indicator_code
+        from mart_plan_targets
+        where is_tracked and metric = ? and year >= ? and target_value is not null
+        order by year, indicator_order
         limit 1
     """, [metric, year]).fetchone()
     if row is None:
@@ -269,11 +224,281 @@ def map_features(con: Con, metric: str, period_end: date) -> list[dict]:
     return geo.with_values(geo.features(), map_values(con, metric, period_end), metrics.get(metric).format)
 
 
-def commune_directory(con: Con) -> pd.DataFrame:
-    """Code, name, unit type and former district of every current commune, in Vietnamese order."""
+def data_status(con: Con) -> pd.DataFrame:
+    """Per dataset: latest period in the data, latest accepted load (date, file) and the warnings it carried."""
     return _df(con, """
-        select commune_code, commune_name, unit_type, former_province, former_district
+        with periods as (
+            select 'broadband' as dataset, cast(null as date) as latest_period_start, max(period) as latest_period
+            from stg_broadband
+            union all
+            select 'dvctt', max(period_start) filter (where period_end = (select max(period_end) from stg_dvctt)),
+                   max(period_end)
+            from stg_dvctt
+            union all
+            select 'bdhvs', null, max(snapshot_date) from stg_bdhvs
+        ),
+        latest_loads as (
+            select dataset, load_id, file_name, loaded_at, n_warnings, is_sample,
+            from meta.loads
+            where status = 'loaded' and retracted_at is null
+            qualify row_number() over (partition by dataset order by load_id desc) = 1
+        )
+        select
+            latest_loads.dataset,
+            periods.latest_period_start,
+            periods.latest_period,
+            latest_loads.load_id as latest_load_id,
+            latest_loads.file_name as latest_file_name,
+            latest_loads.loaded_at as last_loaded_at,
+            coalesce(latest_loads.n_warnings, 0) as latest_load_warnings,
+            latest_loads.is_sample,
+        from latest_loads
+        left join periods using (dataset)
+        order by array_position(['broadband', 'dvctt', 'bdhvs', 'targets', 'communes'], latest_loads.dataset)
+    """)
+
+
+def plan_year(con: Con) -> dict:
+    """{'data_year', 'target_year', 'latest_period_end'}: the year of the newest data and the plan year judged."""
+    row = con.execute("select data_year, target_year, latest_period_end from mart_plan_year").fetchone()
+    return {"data_year": row[0], "target_year": row[1], "latest_period_end": row[2]}
+
+
+def overview_kpis(con: Con, year: int | None = None) -> pd.DataFrame:
+    """Each measure's province value at its latest period, its change since the previous period, and the
+    target of `year` (default: the plan year of mart_plan_year) it is judged against (the first indicator
+    tracking it), met or not."""
+    return _df(con, """
+        with latest as (
+            select * from mart_province_summary
+            qualify row_number() over (partition by dataset, metric order by period_end desc) = 1
+        ),
+        targets as (
+            select summary.*
+            from mart_target_summary as summary
+            inner join (select coalesce(?, target_year) as year from mart_plan_year) as plan on plan.year = summary.year
+            where summary.is_tracked
+            qualify row_number() over (partition by summary.metric order by summary.indicator_order) = 1
+        )
+        select
+            latest.dataset, latest.metric, latest.period_start, latest.period_end, latest.value,
+            latest.previous_period_end, latest.previous_value, latest.change, latest.units_reporting,
+            targets.indicator_code, targets.indicator_name, targets.year as target_year, targets.comparator,
+            targets.target_text, targets.target_value, targets.target_upper, targets.unit as target_unit,
+            targets.is_proxy, targets.province_met as met, targets.communes_met, targets.communes_with_data,
+        from latest
+        left join targets using (metric)
+    """, [year])
+
+
+def province_series(con: Con) -> pd.DataFrame:
+    """Every measure's province value per period, oldest first (for sparklines and trend lines)."""
+    return _df(con, """
+        select dataset, metric, period_start, period_end, value, units_reporting,
+               case when denominator is null then value / nullif(units_reporting, 0) else value end as reference,
+        from mart_province_summary
+        order by dataset, metric, period_end
+    """)
+
+
+def current_communes(con: Con) -> pd.DataFrame:
+    """The current communes (the allow-list of the profile), in Vietnamese alphabetical order."""
+    return _df(con, """
+        select commune_code, commune_name, unit_type, former_district
         from stg_communes
         where is_current
-        order by commune_name collate vi
+        order by commune_name collate vi, commune_code
     """)
+
+
+def commune_profile(con: Con, commune_code: str) -> dict | None:
+    """The communes dimension's row of one current commune, merged_from as a list; None when unknown."""
+    frame = _df(con, """
+        select commune_code, commune_name, unit_type, former_province, former_district, population, area_km2,
+               list_filter(list_transform(string_split(coalesce(merged_from, ''), ';'), lambda name: trim(name)),
+                           lambda name: name <> '') as merged_from,
+               valid_from,
+        from stg_communes
+        where is_current and commune_code = ?
+    """, [commune_code])
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def commune_measures(con: Con, commune_code: str) -> pd.DataFrame:
+    """Every measure of one commune at its dataset's latest period: value, rank x/n, change since the previous
+    period and the rank movement, with the province value beside it; in catalogue order."""
+    return _df(con, """
+        with latest_periods as (
+            select dataset, max(period_end) as period_end from mart_province_summary group by dataset
+        ),
+        province as (
+            select metric, period_end,
+                   case when denominator is null then value / nullif(units_reporting, 0) else value end as province_value,
+            from mart_province_summary
+        )
+        select
+            trends.dataset, trends.metric, trends.period_start, trends.period_end, trends.value, trends.rank,
+            trends.units_ranked, trends.previous_period_end, trends.previous_value, trends.change,
+            trends.previous_rank, trends.rank_change, province.province_value,
+        from mart_commune_trends as trends
+        inner join latest_periods using (dataset, period_end)
+        left join province using (metric, period_end)
+        where trends.commune_code = ?
+        order by array_position(?, trends.metric)
+    """, [commune_code, list(metrics.METRICS)])
+
+
+def commune_trends(con: Con, commune_code: str) -> pd.DataFrame:
+    """One commune's value of every measure over all periods, with the province reference for the same period
+    (the rate, or for a count the mean per unit); long form, one row per measure, period and series."""
+    return _df(con, """
+        with commune as (
+            select metric, period_end, value, rank, units_ranked, 'commune' as series,
+            from mart_commune_trends
+            where commune_code = ?
+        ),
+        province as (
+            select metric, period_end,
+                   case when denominator is null then value / nullif(units_reporting, 0) else value end as value,
+                   null as rank, null as units_ranked, 'province' as series,
+            from mart_province_summary
+            where metric in (select metric from commune)
+        )
+        select * from commune
+        union all
+        select * from province
+        order by array_position(?, metric), series, period_end
+    """, [commune_code, list(metrics.METRICS)])
+
+
+def commune_targets(con: Con, commune_code: str, year: int) -> pd.DataFrame:
+    """The plan targets of one year for one commune: target, actual, met or missed (tracked indicators only)."""
+    return _df(con, """
+        select indicator_code, indicator_name, unit, year, comparator, target_text, target_value, target_upper,
+               metric, is_proxy, measure_note, actual, actual_period_start, actual_period_end, met, gap, shortfall,
+        from mart_target_attainment
+        where scope = 'commune' and commune_code = ? and year = ?
+        order by indicator_order, metric_order
+    """, [commune_code, year])
+
+
+def commune_peers(con: Con, commune_code: str) -> pd.DataFrame:
+    """The communes of the same former district (the commune itself included), headline measures and ranks."""
+    return _df(con, """
+        select scorecard.*, scorecard.commune_code = ? as is_self,
+        from mart_commune_scorecard as scorecard
+        where scorecard.former_district = (
+            select former_district from stg_communes where is_current and commune_code = ?
+        )
+        order by scorecard.commune_name collate vi
+    """, [commune_code, commune_code])
+
+
+def target_years(con: Con) -> list[int]:
+    """The years the plan sets targets for, ascending."""
+    return [r[0] for r in con.execute("select distinct year from stg_targets order by year").fetchall()]
+
+
+def plan_targets(con: Con) -> pd.DataFrame:
+    """The whole plan, long: indicator × year × tracking measure (metric null: not tracked by the warehouse)."""
+    return _df(con, """
+        select indicator_code, indicator_name, unit, year, comparator, target_text, target_value, target_upper,
+               target_note, responsible_unit, monitoring_unit, metric, is_tracked, is_proxy, measure_note,
+        from mart_plan_targets
+        order by indicator_order, year, metric_order
+    """)
+
+
+def target_summary(con: Con, year: int) -> pd.DataFrame:
+    """The plan's indicators with a target in `year`: the province's attainment and how many communes meet it."""
+    return _df(con, """
+        select * exclude (indicator_order)
+        from mart_target_summary
+        where year = ?
+        order by indicator_order, metric_order
+    """, [year])
+
+
+def target_history(con: Con, indicator_code: str, metric: str) -> pd.DataFrame:
+    """One tracked indicator's targets across years with the province's and communes' attainment."""
+    return _df(con, """
+        select year, comparator, target_text, target_value, target_upper, unit, province_actual,
+               actual_period_start, actual_period_end, province_met, communes_met, communes_with_data, communes_total,
+        from mart_target_summary
+        where indicator_code = ? and metric = ?
+        order by year
+    """, [indicator_code, metric])
+
+
+def target_communes(con: Con, indicator_code: str, metric: str, year: int) -> pd.DataFrame:
+    """Every current commune's actual against one target: met or not and by how much, furthest below first."""
+    return _df(con, """
+        select commune_code, commune_name, unit_type, former_province, former_district, actual,
+               actual_period_start, actual_period_end, target_value, target_upper, comparator, met, gap, shortfall,
+        from mart_target_attainment
+        where scope = 'commune' and indicator_code = ? and metric = ? and year = ?
+        order by met nulls first, shortfall desc nulls first, actual, commune_name collate vi
+    """, [indicator_code, metric, year])
+
+
+def target_laggards(con: Con, year: int, former_province: list[str] | None = None,
+                    former_district: list[str] | None = None, unit_type: list[str] | None = None,
+                    limit: int = 10) -> pd.DataFrame:
+    """The communes furthest below the year's targets: most targets missed, then the largest mean relative
+    shortfall (shortfall / target); long form, one row per commune and tracked measure, laggards first."""
+    return _df(con, """
+        with attainment as (
+            select * from mart_target_attainment
+            where scope = 'commune' and year = ?
+              and (? is null or list_contains(?, former_province))
+              and (? is null or list_contains(?, former_district))
+              and (? is null or list_contains(?, unit_type))
+        ),
+        per_commune as (
+            select
+                commune_code,
+                count(met) as targets_judged,
+                count(*) filter (where not met) as targets_missed,
+                coalesce(avg(shortfall / nullif(target_value, 0)) filter (where not met), 0) as mean_relative_shortfall,
+                any_value(commune_name) as commune_name,
+            from attainment
+            group by commune_code
+        ),
+        ranked as (
+            select
+                per_commune.* exclude (commune_name),
+                row_number() over (
+                    order by targets_missed desc, mean_relative_shortfall desc, commune_name collate vi, commune_code
+                ) as laggard_rank,
+            from per_commune
+            where targets_missed > 0
+        )
+        select
+            ranked.laggard_rank, attainment.commune_code, attainment.commune_name, attainment.unit_type,
+            attainment.former_province, attainment.former_district, ranked.targets_judged, ranked.targets_missed,
+            ranked.mean_relative_shortfall, attainment.indicator_code, attainment.metric, attainment.comparator,
+            attainment.target_text, attainment.target_value, attainment.target_upper, attainment.unit, attainment.actual,
+            attainment.met,
+            attainment.shortfall,
+        from ranked
+        inner join attainment using (commune_code)
+        where ranked.laggard_rank <= ?
+        order by ranked.laggard_rank, attainment.indicator_order, attainment.metric_order
+    """, [year, former_province or None, former_province or None, former_district or None, former_district or None,
+          unit_type or None, unit_type or None, limit])
+
+
+def plan_matrix(con: Con) -> pd.DataFrame:
+    """The whole plan as its appendix is written (indicator × year, targets as written), shaped once per snapshot."""
+    from warehouse import leader
+
+    return leader.plan_matrix(plan_targets(con))
+
+
+def brief_html(con: Con, year: int, former_province: list[str] | None = None, former_district: list[str] | None = None,
+               unit_type: list[str] | None = None, limit: int = 10, today: date | None = None) -> str:
+    """The printable one-page brief (warehouse.brief) as a self-contained HTML document."""
+    from warehouse import brief
+
+    return brief.render(con, year=year, former_province=former_province, former_district=former_district,
+                        unit_type=unit_type, limit=limit, today=today)

@@ -114,6 +114,16 @@ valued as (
         cast(measure.denominator as double) as denominator,
         units_reporting,
     from unioned
+),
+
+with_previous as (
+    -- the change since the measure's previous period (period-over-period)
+    select
+        *,
+        lag(period_end) over (partition by dataset, metric order by period_end) as previous_period_end,
+        lag(value) over (partition by dataset, metric order by period_end) as previous_value,
+        value - lag(value) over (partition by dataset, metric order by period_end) as change,
+    from valued
 )
 
-select * from valued
+select * from with_previous

@@ -1,57 +1,89 @@
--- one row per plan indicator, target year and scope (the province, then each current commune);
--- key (indicator_code, year, scope, commune_code). The actual for year Y is the value at the latest
--- period ending in or before Y, so targets of later years are judged on the newest data.
+-- one row per plan indicator, tracking measure, target year and scope (the province, then each current commune);
+-- key (indicator_code, metric, year, scope, commune_code)
+-- The actual for year Y is the value at the measure's latest period (province-wide) ending in or before Y that
+-- has a province value, so targets of later years are judged on the newest data, and every commune on the same
+-- period. met: "≥ x" and a bare "x" are met when actual ≥ x; a range "75-80" when actual reaches its lower bound
+-- (the plan asks for 75 to 80 %: 75 is reached, more is not a failure); "≤ x" when actual ≤ x.
+-- shortfall: how far from meeting it, in the measure's unit (0 when met); gap = actual - target_value.
 with targets as (
-    select * from stg_targets where metric is not null
+    select * from mart_plan_targets where is_tracked
 ),
 
-province as (
-    select * from mart_province_summary
+province as materialized (
+    -- read once: the judged periods and the province's actuals both come from it
+    select metric, period_start, period_end, value from mart_province_summary
+    where metric in (select metric from targets)
 ),
 
 commune_values as (
-    select * from mart_commune_metrics
+    select commune_code, metric, period_start, period_end, value from mart_commune_metrics
 ),
 
 communes as (
     select * from stg_communes where is_current
 ),
 
-province_actuals as (
+judged_periods as (
+    select
+        targets.indicator_code,
+        targets.metric,
+        targets.year,
+        max(province.period_end) as period_end,
+    from targets
+    inner join province
+        on province.metric = targets.metric
+        and year(province.period_end) <= targets.year
+        and province.value is not null
+    group by targets.indicator_code, targets.metric, targets.year
+),
+
+targets_with_period as (
     select
         targets.*,
+        judged_periods.period_end as judged_period_end,
+    from targets
+    left join judged_periods
+        on judged_periods.indicator_code = targets.indicator_code
+        and judged_periods.metric = targets.metric
+        and judged_periods.year = targets.year
+),
+
+province_actuals as (
+    select
+        targets_with_period.*,
         'province' as scope,
         cast(null as varchar) as commune_code,
         'Toàn tỉnh' as commune_name,
+        cast(null as varchar) as unit_type,
+        cast(null as varchar) as former_province,
+        cast(null as varchar) as former_district,
         province.value as actual,
+        province.period_start as actual_period_start,
         province.period_end as actual_period_end,
-    from targets
+    from targets_with_period
     left join province
-        on province.metric = targets.metric
-        and year(province.period_end) <= targets.year
-    qualify row_number() over (
-        partition by targets.indicator_code, targets.year order by province.period_end desc nulls last
-    ) = 1
+        on province.metric = targets_with_period.metric
+        and province.period_end = targets_with_period.judged_period_end
 ),
 
 commune_actuals as (
     select
-        targets.*,
+        targets_with_period.*,
         'commune' as scope,
         communes.commune_code,
         communes.commune_name,
+        communes.unit_type,
+        communes.former_province,
+        communes.former_district,
         commune_values.value as actual,
+        commune_values.period_start as actual_period_start,
         commune_values.period_end as actual_period_end,
-    from targets
+    from targets_with_period
     cross join communes
     left join commune_values
-        on commune_values.metric = targets.metric
-        and commune_values.commune_code = communes.commune_code
-        and year(commune_values.period_end) <= targets.year
-    qualify row_number() over (
-        partition by targets.indicator_code, targets.year, communes.commune_code
-        order by commune_values.period_end desc nulls last
-    ) = 1
+        on commune_values.commune_code = communes.commune_code
+        and commune_values.metric = targets_with_period.metric
+        and commune_values.period_end = targets_with_period.judged_period_end
 ),
 
 unioned as (
@@ -63,6 +95,7 @@ unioned as (
 judged as (
     select
         indicator_code,
+        indicator_order,
         indicator_name,
         unit,
         year,
@@ -70,17 +103,31 @@ judged as (
         target_text,
         target_value,
         target_upper,
+        target_note,
         metric,
+        metric_order,
+        is_proxy,
+        measure_note,
         scope,
         commune_code,
         commune_name,
+        unit_type,
+        former_province,
+        former_district,
         actual,
+        actual_period_start,
         actual_period_end,
-        case comparator
-            when '≤' then actual <= target_value
+        judged_period_end,
+        case
+            when actual is null or target_value is null then null
+            when comparator = '≤' then actual <= target_value
             else actual >= target_value
         end as met,
         actual - target_value as gap,
+        case
+            when comparator = '≤' then greatest(actual - target_value, 0)
+            else greatest(target_value - actual, 0)
+        end as shortfall,
     from unioned
 )
 

@@ -1,10 +1,16 @@
 -- one row per plan indicator and target year, the target text parsed; key (indicator_code, year)
+-- "≥ 80" → (≥, 80); "75-80" → (range, 75, 80); "50" → (=, 50); "đạt 1" → (≥, 1);
+-- "100 (Các hệ thống … thông minh.)" → (=, 100) with the note kept; "-" or text without a number → no target that year.
 with source as (
     select * from raw.targets
 ),
 
 counted_loads as (
     select load_id from stg_loads where is_counted
+),
+
+indicator_metrics as (
+    select * from ref_indicator_metrics
 ),
 
 latest_load_wins as (
@@ -20,10 +26,13 @@ latest as (
 ),
 
 normalised as (
-    -- '≥ 0,60' → '>=0.60'; '75 - 80' → '75-80'
+    -- '≥ 0,60' → '>=0.60'; '75 - 80' → '75-80'; 'đạt 1' → '>=1'; a trailing '(note)' set aside
     select
         *,
-        replace(replace(replace(replace(replace(lower(trim(target_text)), ' ', ''), ',', '.'), '≥', '>='), '≤', '<='), '–', '-')
+        nullif(trim(regexp_extract(target_text, '\((.*)\)\s*$', 1)), '') as target_note,
+        replace(replace(replace(replace(replace(replace(
+            lower(trim(regexp_replace(target_text, '\s*\(.*\)\s*$', ''))),
+            ' ', ''), ',', '.'), '≥', '>='), '≤', '<='), '–', '-'), 'đạt', '>=')
             as target_clean,
     from latest
 ),
@@ -51,13 +60,19 @@ typed as (
         end as comparator,
         try_cast(nullif(parts.low, '') as double) as target_value,
         try_cast(nullif(parts.high, '') as double) as target_upper,
+        target_note,
         responsible_unit,
         monitoring_unit,
-        case
-            when indicator_name ilike '%phủ sóng 5G%' then 'coverage_5g_pct'
-            when indicator_name ilike '%hồ sơ%xử lý trực tuyến%' then 'online_rate_pct'
-            when indicator_name ilike '%số hóa%' and indicator_name ilike '%hồ sơ%' then 'digitized_dossiers_pct'
-        end as metric,
+        -- the first measure of the reviewed mapping; the plan-targets mart lists every one
+        (
+            select indicator_metrics.metric
+            from indicator_metrics
+            where strip_accents(lower(indicator_name)) like strip_accents(indicator_metrics.indicator_pattern)
+            order by indicator_metrics.metric_order, indicator_metrics.metric
+            limit 1
+        ) as metric,
+        -- '1.10' after '1.9', '10' after '9'
+        list_transform(string_split(indicator_code, '.'), lambda part: try_cast(part as integer)) as indicator_order,
         load_id,
         source_row,
     from parsed

@@ -1,0 +1,53 @@
+-- one row per plan indicator, target year and tracking measure (metric null: no measure of the warehouse tracks it);
+-- key (indicator_code, year, metric). The province's attainment and how many current communes meet the target.
+with plan as (
+    select * from mart_plan_targets
+),
+
+attainment as materialized (
+    select * from mart_target_attainment
+),
+
+province as (
+    select * from attainment where scope = 'province'
+),
+
+commune_counts as (
+    select
+        indicator_code,
+        metric,
+        year,
+        count(*) as communes_total,
+        count(actual) as communes_with_data,
+        count(*) filter (where met) as communes_met,
+        count(*) filter (where not met) as communes_missed,
+    from attainment
+    where scope = 'commune'
+    group by indicator_code, metric, year
+),
+
+summary as (
+    select
+        plan.*,
+        province.actual as province_actual,
+        province.actual_period_start,
+        province.actual_period_end,
+        province.met as province_met,
+        province.gap as province_gap,
+        province.shortfall as province_shortfall,
+        commune_counts.communes_total,
+        commune_counts.communes_with_data,
+        commune_counts.communes_met,
+        commune_counts.communes_missed,
+    from plan
+    left join province
+        on province.indicator_code = plan.indicator_code
+        and province.metric = plan.metric
+        and province.year = plan.year
+    left join commune_counts
+        on commune_counts.indicator_code = plan.indicator_code
+        and commune_counts.metric = plan.metric
+        and commune_counts.year = plan.year
+)
+
+select * from summary

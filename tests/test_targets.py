@@ -1,0 +1,94 @@
+"""Chỉ tiêu: targets as written, attainment per year, untracked indicators listed, the view in the URL."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from warehouse import metrics
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "app_pages/targets.py"
+
+
+@pytest.fixture
+def targets(seeded_db, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_DB", str(seeded_db))
+
+    def open_(**params):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_
+
+
+@pytest.mark.parametrize("args, text", [
+    (("≥", 70, None, "%", "≥70"), "≥ 70 %"), (("≥", 70, None, "%", "≥ 70"), "≥ 70 %"),
+    (("range", 75, 80, "%", "75-80"), "75–80 %"), (("=", 50, None, "%", "50"), "50 %"),
+    (("≥", 0.6, None, None, "≥ 0,60"), "≥ 0,60"), (("≥", 1.5, None, "%", "≥1,5"), "≥ 1,5 %"),
+    (("=", 0.5, None, "%", "0,5"), "0,5 %"), (("≤", 5, None, "%", "≤ 5"), "≤ 5 %"), (("=", None, None, "%", "-"), "–"),
+])
+def test_target_label_as_written(args, text):
+    assert metrics.target_label(*args) == text
+
+
+def test_defaults_to_the_plan_year_and_writes_the_view_to_the_url(targets):
+    at = targets()
+    assert at.selectbox(key="targets_year").value == 2025
+    assert at.selectbox(key="targets_indicator").value == "1.1|coverage_5g_pct"
+    assert dict(at.query_params) == {"year": "2025", "indicator": "1.1", "measure": "coverage_5g_pct"}
+    assert "Các xã so với mục tiêu: 3/96 đạt" in [s.value for s in at.subheader]
+
+
+def test_year_summary_lists_untracked_indicators(targets):
+    table = targets().dataframe[0].value.set_index("STT")
+    assert len(table) == 19 and table.index.tolist()[:3] == ["1.1", "1.2", "2.1"]
+    assert tuple(table.loc["1.2", ["Mục tiêu", "Đo bằng", "Toàn tỉnh", "Kết quả toàn tỉnh"]]) == (
+        "60 %", "–", "–", "Chưa có số đo trong kho")
+    assert tuple(table.loc["1.1", ["Mục tiêu", "Toàn tỉnh", "Kết quả toàn tỉnh", "Số xã đạt"]]) == (
+        "50 %", "20,9 %", "Chưa đạt", "3/96")
+    assert table.loc["3.4", "Đo bằng"] == "Tỷ lệ trực tuyến của DVCTT toàn trình (gần đúng)"
+    assert table.loc["3.3", "Đo bằng"].tolist() == ["Tỷ lệ hồ sơ được số hóa khi tiếp nhận",
+                                                    "Tỷ lệ kết quả giải quyết được số hóa"]
+
+
+def test_view_from_the_url(targets):
+    at = targets(year="2030", indicator="3.5")
+    assert at.selectbox(key="targets_year").value == 2030
+    assert at.selectbox(key="targets_indicator").value == "3.5|online_rate_pct"
+    assert "Các xã so với mục tiêu: 16/96 đạt" in [s.value for s in at.subheader]  # ≥ 85 % by 2030
+    per_year = at.dataframe[1].value
+    assert per_year["Mục tiêu"].tolist() == ["≥ 70 %", "≥ 85 %", "≥ 90 %", "≥ 95 %", "≥ 95 %"]
+    assert per_year["Kết quả toàn tỉnh"].tolist() == ["Đạt", "Chưa đạt", "Chưa đạt", "Chưa đạt", "Chưa đạt"]
+    communes = at.dataframe[2].value
+    assert communes["Kết quả"].iloc[0] == "Chưa đạt" and communes["Kết quả"].iloc[-1] == "Đạt"
+    assert communes["Còn thiếu"].iloc[0] == communes["Còn thiếu"].max()  # furthest below first
+
+
+def test_second_measure_of_an_indicator(targets):
+    at = targets(indicator="3.3", measure="digitized_results_pct")
+    assert at.selectbox(key="targets_indicator").value == "3.3|digitized_results_pct"
+    assert at.query_params["measure"] == "digitized_results_pct"
+
+
+@pytest.mark.parametrize("params", [{"year": "1999"}, {"indicator": "1.2"}, {"indicator": "x';--", "measure": "y"},
+                                    {"year": "2025", "indicator": "3.5", "measure": "coverage_5g_pct"}])
+def test_values_outside_the_allow_lists_fall_back(targets, params):
+    at = targets(**params)
+    assert at.selectbox(key="targets_year").value in (2025, 2030, 2035, 2040, 2045)
+    chosen = at.selectbox(key="targets_indicator").value
+    assert chosen == ("3.5|online_rate_pct" if params.get("indicator") == "3.5" else "1.1|coverage_5g_pct")
+
+
+def test_plan_as_written(targets):
+    at = targets()
+    plan = at.dataframe[-1].value.set_index("STT")
+    assert tuple(plan.loc["1.3", ["Năm 2025", "Năm 2035"]]) == ("–", "50 %")
+    assert tuple(plan.loc["2.3", ["Năm 2025", "Năm 2030"]]) == ("75–80 %", "100 %")
+    assert tuple(plan.loc["3.1", ["Năm 2025", "Năm 2045"]]) == ("≥ 0,60", "≥ 1")
+    assert plan.loc["3.3", "Đo bằng"] == "Tỷ lệ hồ sơ được số hóa khi tiếp nhận; Tỷ lệ kết quả giải quyết được số hóa"

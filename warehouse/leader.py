@@ -1,0 +1,174 @@
+"""Tables for the leader's pages and the printable brief: query frames shaped into Vietnamese tables.
+
+Pure pandas on small frames (one commune, one year of the plan); no SQL, no Streamlit. Each function
+returns a frame whose column names are the Vietnamese headers shown and exported.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from warehouse import formatting, metrics
+
+UNTRACKED = "Chưa có số đo trong kho"
+
+
+def _metric(name: object) -> metrics.Metric | None:
+    return metrics.METRICS.get(name) if isinstance(name, str) else None
+
+
+def _label(name: object) -> str:
+    metric = _metric(name)
+    return metric.label if metric else "–"
+
+
+def _format(name: object, value: object) -> str:
+    metric = _metric(name)
+    return metric.format(value) if metric else formatting.number(value, 1)
+
+
+def _rank(rank: object, of: object) -> str:
+    return "–" if pd.isna(rank) or pd.isna(of) else formatting.rank(rank, of)
+
+
+def measures_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One commune's measures (queries.commune_measures) as shown: value, rank x/n, change, movement, province."""
+    rows = []
+    for r in frame.itertuples():
+        metric = metrics.get(r.metric)
+        rows.append({
+            "Nhóm": metrics.DATASET_SHORT[r.dataset],
+            "Chỉ số": metric.label,
+            "Kỳ": metrics.period_label(r.dataset, r.period_start, r.period_end),
+            "Giá trị": metric.format(r.value),
+            "Hạng": _rank(r.rank, r.units_ranked),
+            "Thay đổi so với kỳ trước": metrics.change_text(metric, r.change),
+            "Thứ hạng": metrics.movement(r.rank_change),
+            "Toàn tỉnh": metric.format(r.province_value),
+        })
+    return pd.DataFrame(rows, columns=["Nhóm", "Chỉ số", "Kỳ", "Giá trị", "Hạng", "Thay đổi so với kỳ trước",
+                                       "Thứ hạng", "Toàn tỉnh"])
+
+
+MEASURES_EXPORT_FORMATS = {"Giá trị": "dec2", "Hạng": "int", "Số đơn vị xếp hạng": "int", "Thay đổi": "dec2",
+                           "Thay đổi hạng (+ lên, − xuống)": "int", "Toàn tỉnh": "dec2",
+                           "Từ ngày": "date", "Đến ngày": "date"}
+
+
+def measures_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same measures with numbers kept as numbers, for the .xlsx export."""
+    return pd.DataFrame({
+        "Nhóm": frame["dataset"].map(metrics.DATASET_SHORT),
+        "Chỉ số": frame["metric"].map(_label),
+        "Từ ngày": frame["period_start"],
+        "Đến ngày": frame["period_end"],
+        "Giá trị": frame["value"],
+        "Hạng": frame["rank"],
+        "Số đơn vị xếp hạng": frame["units_ranked"],
+        "Thay đổi": frame["change"],
+        "Thay đổi hạng (+ lên, − xuống)": frame["rank_change"],
+        "Toàn tỉnh": frame["province_value"],
+    })
+
+
+def target_text(row) -> str:
+    """The target of a row of the targets marts, as written ('≥ 70 %')."""
+    return metrics.target_label(row["comparator"], row["target_value"], row["target_upper"], row["unit"],
+                                row["target_text"])
+
+
+def commune_targets_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One commune's targets of a year (queries.commune_targets): met or missed, by how much."""
+    rows = []
+    for _, r in frame.iterrows():
+        rows.append({
+            "Chỉ tiêu": f"{r['indicator_code']}. {r['indicator_name']}",
+            "Đo bằng": _label(r["metric"]) + (" (gần đúng)" if r["is_proxy"] else ""),
+            "Mục tiêu": target_text(r),
+            "Thực tế": _format(r["metric"], r["actual"]),
+            "Kết quả": metrics.status_label(r["met"]),
+            "Còn thiếu": "–" if pd.isna(r["met"]) or r["met"] else _shortfall(r),
+        })
+    return pd.DataFrame(rows, columns=["Chỉ tiêu", "Đo bằng", "Mục tiêu", "Thực tế", "Kết quả", "Còn thiếu"])
+
+
+def _shortfall(row) -> str:
+    return shortfall_text(_metric(row["metric"]), row["shortfall"])
+
+
+def shortfall_text(metric: metrics.Metric | None, value: object) -> str:
+    """How far below the target: '6,6 điểm %' for a rate, '12,5' otherwise; '–' when met or unknown."""
+    if pd.isna(value) or value == 0:
+        return "–"
+    if metric and metric.unit == "pct":
+        return f"{formatting.number(value, 1)} điểm %"
+    return formatting.number(value, 1)
+
+
+def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The plan's indicators of a year (queries.target_summary): province attainment and communes meeting it.
+    Indicators no measure of the warehouse tracks are listed as such."""
+    rows = []
+    for _, r in frame.iterrows():
+        tracked = bool(r["is_tracked"])
+        communes = (f"{int(r['communes_met'])}/{int(r['communes_with_data'])}"
+                    if tracked and not pd.isna(r["communes_with_data"]) and r["communes_with_data"] else "–")
+        rows.append({
+            "STT": r["indicator_code"],
+            "Chỉ tiêu": r["indicator_name"],
+            "Mục tiêu": target_text(r),
+            "Đo bằng": (_label(r["metric"]) + (" (gần đúng)" if r["is_proxy"] else "")) if tracked else "–",
+            "Toàn tỉnh": _format(r["metric"], r["province_actual"]) if tracked else "–",
+            "Kết quả toàn tỉnh": metrics.status_label(r["province_met"]) if tracked else UNTRACKED,
+            "Số xã đạt": communes,
+        })
+    return pd.DataFrame(rows, columns=["STT", "Chỉ tiêu", "Mục tiêu", "Đo bằng", "Toàn tỉnh", "Kết quả toàn tỉnh",
+                                       "Số xã đạt"])
+
+
+def plan_matrix(frame: pd.DataFrame) -> pd.DataFrame:
+    """The whole plan as the appendix writes it: one row per indicator, one column per year (queries.plan_targets)."""
+    if frame.empty:
+        return pd.DataFrame(columns=["STT", "Chỉ tiêu", "Đơn vị", "Đo bằng"])
+    first = frame.drop_duplicates(["indicator_code", "year"]).copy()
+    first["label"] = [target_text(r) for _, r in first.iterrows()]
+    wide = first.pivot(index="indicator_code", columns="year", values="label")
+    wide.columns = [f"Năm {year}" for year in wide.columns]
+    tracked = frame[frame["is_tracked"]].drop_duplicates(["indicator_code", "metric"])
+    tracked = tracked.assign(label=[_label(m) + (" (gần đúng)" if proxy else "")
+                                    for m, proxy in zip(tracked["metric"], tracked["is_proxy"], strict=True)])
+    measured = tracked.groupby("indicator_code", sort=False)["label"].agg("; ".join)
+    info = first.drop_duplicates("indicator_code").set_index("indicator_code")
+    out = pd.DataFrame({
+        "STT": info.index,
+        "Chỉ tiêu": info["indicator_name"].to_numpy(),
+        "Đơn vị": info["unit"].fillna("").to_numpy(),
+        "Đo bằng": [measured.get(code, UNTRACKED) for code in info.index],
+    })
+    return out.join(wide.reindex(info.index).fillna("–").reset_index(drop=True))
+
+
+def laggards_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The laggards (queries.target_laggards) wide: one row per commune, its value on each tracked measure and
+    how many targets it misses; with a same-shaped mask of the cells whose target is missed."""
+    if frame.empty:
+        empty = pd.DataFrame(columns=["Hạng", "Đơn vị", "Huyện cũ", "Chưa đạt"])
+        return empty, empty.astype(bool)
+    frame = frame.assign(
+        cell=[_format(m, a) for m, a in zip(frame["metric"], frame["actual"], strict=True)],
+        missed=frame["met"].eq(False).fillna(False).astype(bool),
+        column=[f"{code} · {_label(m)}" for code, m in zip(frame["indicator_code"], frame["metric"], strict=True)],
+    )
+    order = list(dict.fromkeys(frame["column"]))
+    head = frame.drop_duplicates("commune_code").set_index("commune_code")
+    out = pd.DataFrame({
+        "Hạng": head["laggard_rank"].astype(int),
+        "Đơn vị": head["commune_name"],
+        "Huyện cũ": head["former_district"].fillna("–"),
+        "Chưa đạt": [f"{int(m)}/{int(j)}" for m, j in zip(head["targets_missed"], head["targets_judged"], strict=True)],
+    })
+    cells = frame.pivot(index="commune_code", columns="column", values="cell")[order]
+    missed = frame.pivot(index="commune_code", columns="column", values="missed")[order].fillna(False).astype(bool)
+    table = out.join(cells).reset_index(drop=True)
+    mask = pd.DataFrame(False, index=out.index, columns=out.columns).join(missed).reset_index(drop=True)
+    return table, mask.astype(bool)
