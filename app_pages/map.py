@@ -11,8 +11,7 @@ PROFILE_PAGE = "app_pages/profile.py"
 NO_DATA_GREY = "#d0d0d0"
 LEGEND_FORMAT = {"pct": ",.0f", "count": ",.0f", "per100": ",.1~f", "per1000": ",.1~f"}
 
-st.title("Bản đồ các xã, phường, đặc khu")
-ui.sample_badge()
+ui.page_header("Bản đồ các xã, phường, đặc khu")
 
 available = ui.query("known_metrics")
 if not available:

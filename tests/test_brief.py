@@ -6,13 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import test_browser
 from streamlit.testing.v1 import AppTest
 
 from warehouse import brief, queries
 
 ROOT = Path(__file__).resolve().parent.parent
-server, page = test_browser.server, test_browser.page  # the browser tests' fixtures, for the page test below
 TODAY = date(2026, 11, 22)
 
 
@@ -154,21 +152,3 @@ def test_brief_prints_on_one_a4_page_without_network(seeded_con, tmp_path):
         browser.close()
     assert requests == [path.as_uri()]
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
-
-
-@pytest.mark.browser
-def test_brief_page_shows_and_downloads_the_brief(server, page, tmp_path):
-    url, _ = server
-    page.goto(f"{url}/brief?district=H.%20M%E1%BB%99%20%C4%90%E1%BB%A9c")
-    page.get_by_role("heading", name="Bản tin cho lãnh đạo").wait_for(timeout=30_000)
-    shown = page.frame_locator("iframe").get_by_role("heading", name="Bản tin chuyển đổi số tỉnh Quảng Ngãi")
-    shown.wait_for(timeout=30_000)
-    assert page.frame_locator("iframe").get_by_text("Xã Mỏ Cày").first.is_visible()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Tải bản tin (HTML, in khổ A4)").click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
-    assert saved.name == "ban_tin_2025.html"
-    document = saved.read_text(encoding="utf-8")
-    assert "Huyện cũ: H. Mộ Đức" in document and "86,6 %" in document
-    assert page.locator('[data-testid="stException"]').count() == 0

@@ -178,3 +178,45 @@ def test_an_export_downloads_as_xlsx_with_its_headers(shared_server, page, tmp_p
     assert rows[1][0] == "Bộ lọc: Loại đơn vị: phường"
     assert rows[3] == ("Hạng", "Đơn vị", "Loại", "Huyện cũ", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "So với chỉ tiêu")
     assert len(rows) == 4 + 9 and {r[2] for r in rows[4:]} == {"phường"}
+
+
+def test_clicking_a_peer_or_a_commune_of_a_target_opens_its_profile(server, page):
+    url, _ = server
+    page.goto(f"{url}/profile?commune=21421")
+    page.get_by_role("heading", name="Xã Mỏ Cày").wait_for(timeout=30_000)
+    frames = page.locator('[data-testid="stDataFrame"]')
+    frames.nth(2).wait_for(timeout=30_000)  # measures, targets, peers
+    page.wait_for_load_state("networkidle")
+    frames.nth(2).scroll_into_view_if_needed()
+    box = frames.nth(2).bounding_box()
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 + 17)  # the selection box of the 2nd row: Xã Long Phụng
+    page.get_by_role("heading", name="Xã Long Phụng").wait_for(timeout=30_000)
+    assert page.url.endswith("profile?commune=21409")
+
+    page.goto(f"{url}/targets?year=2025&indicator=3.5")
+    page.get_by_role("heading", name="Các xã so với mục tiêu").wait_for(timeout=30_000)
+    frames.nth(2).wait_for(timeout=30_000)  # year summary, per year, communes
+    page.wait_for_load_state("networkidle")
+    frames.nth(2).scroll_into_view_if_needed()
+    box = frames.nth(2).bounding_box()
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # furthest below the 2025 online target: Xã Đăk Sao, 63,4 %
+    page.get_by_role("heading", name="Xã Đăk Sao").wait_for(timeout=30_000)
+    assert page.url.endswith("profile?commune=23416")
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_brief_page_shows_and_downloads_the_brief(server, page, tmp_path):
+    url, _ = server
+    page.goto(f"{url}/brief?district=H.%20M%E1%BB%99%20%C4%90%E1%BB%A9c")
+    page.get_by_role("heading", name="Bản tin cho lãnh đạo").wait_for(timeout=30_000)
+    shown = page.frame_locator("iframe").get_by_role("heading", name="Bản tin chuyển đổi số tỉnh Quảng Ngãi")
+    shown.wait_for(timeout=30_000)
+    assert page.frame_locator("iframe").get_by_text("Xã Mỏ Cày").first.is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải bản tin (HTML, in khổ A4)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "ban_tin_2025.html"
+    document = saved.read_text(encoding="utf-8")
+    assert "Huyện cũ: H. Mộ Đức" in document and "86,6 %" in document
+    assert page.locator('[data-testid="stException"]').count() == 0
