@@ -79,15 +79,18 @@ def sha256_of(path: Path) -> str:
 
 
 def known_communes(con: duckdb.DuckDBPyConnection) -> CommuneIndex:
-    """The communes names resolve against: the warehouse's current units, else the reference list."""
+    """The communes names resolve against: the warehouse's current units, else the reference list.
+
+    The former units' names (merged_from) come from the same place.
+    """
     try:
-        rows = con.execute("select commune_code, commune_name from stg_communes where is_current").fetchall()
+        rows = con.execute("select commune_code, commune_name, merged_from from stg_communes where is_current").fetchall()
     except duckdb.CatalogException:  # views not built yet: the reference list
         rows = []
     if not rows:
         with open(REFERENCE_COMMUNES, encoding="utf-8") as fh:
-            rows = [(r["commune_code"], r["commune_name"]) for r in csv.DictReader(fh)]
-    return CommuneIndex(rows)
+            rows = [(r["commune_code"], r["commune_name"], r["merged_from"]) for r in csv.DictReader(fh)]
+    return CommuneIndex([(code, name) for code, name, _ in rows], {code: merged for code, _, merged in rows})
 
 
 def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
