@@ -24,6 +24,8 @@ from warehouse.findings import ERROR, WARNING, Finding
 from warehouse.layout import ALIAS_INDEX, COMMUNE_COLUMNS, HEADER_SCAN_ROWS, header_key, match_header  # noqa: F401
 from warehouse.sources import IngestError, Sheet  # noqa: F401  (re-exported: ingest.IngestError, ingest.Sheet)
 
+PERIOD_COLUMN_NAMES = frozenset(c for columns in values.PERIOD_COLUMNS.values() for c in columns)
+
 
 @dataclass
 class Table:
@@ -112,7 +114,7 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
         raise
     ds, name = found.dataset, found.sheet.name
     below = _below_header(found)
-    rows = layout.classify(found, below)
+    rows = layout.classify(found, below, _commune_test(communes))
     mapping, ignored, findings = _map_columns(found)
     findings = _reading_notes(source, found, matching, sheet) + findings
     labels = _labels(found, mapping)
@@ -133,6 +135,13 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
                  header_rows=found.bottom - found.top + 1, period=used, period_source=period_source,
                  period_text=period_text, skipped_rows=rows.skipped, sheet_names=[s.name for s in sheets],
                  matching_sheets=matching)
+
+
+def _commune_test(communes: CommuneIndex | None):
+    """Whether a text names a commune (current or former), for telling data rows from headings."""
+    if communes is None:
+        return None
+    return lambda text: communes.resolve_name(text).code is not None
 
 
 def _garbled(sheets: list[Sheet]) -> bool:
@@ -191,10 +200,14 @@ def _below_header(found: layout.Layout) -> pd.DataFrame:
 
 def _body(below: pd.DataFrame, data_rows: list[int], mapping: dict[int, str]) -> pd.DataFrame:
     """The data rows, mapped columns only, empty text as None, with source_row."""
-    body = below.reindex(index=data_rows, columns=list(mapping)).rename(columns=mapping)
-    body = body.mask(body.isna() | body.isin(["", " "]), None)
+    body = below.reindex(index=data_rows, columns=list(mapping)).rename(columns=mapping).reset_index(drop=True)
+    for column in body.columns:
+        cells = body[column]
+        empty = cells.isna() | (cells == "") | (cells == " ")
+        if empty.any():
+            body[column] = cells.where(~empty, None)
     body["source_row"] = [i + 1 for i in data_rows]
-    return body.reset_index(drop=True)
+    return body
 
 
 def _unpivot_years(body: pd.DataFrame) -> pd.DataFrame:
@@ -258,24 +271,29 @@ def resolve_communes(frame: pd.DataFrame, index: CommuneIndex | None, sheet: str
     """
     if index is None or not ({"commune_code", "commune_name"} & set(frame.columns)):
         return frame, []
-    pairs = pd.DataFrame({
-        "code": frame["commune_code"] if "commune_code" in frame.columns else None,
-        "name": frame["commune_name"] if "commune_name" in frame.columns else None,
-    }, index=frame.index).astype("object")
-    pairs = pairs.where(pairs.notna(), None)
-    resolved: dict[tuple, tuple[str | None, Finding | None]] = {}
-    codes, findings = [], []
-    for row, code, name in zip(frame["source_row"], pairs["code"], pairs["name"], strict=False):
-        if (code, name) not in resolved:
-            resolved[(code, name)] = _resolve_one(index, code, name, sheet, 0, labels)
-        result, finding = resolved[(code, name)]
-        codes.append(result)
-        if finding:
-            findings.append(Finding(finding.severity, finding.message, sheet, int(row), finding.column,
-                                    finding.value, finding.rule))
+    code = _as_text(frame["commune_code"]) if "commune_code" in frame.columns else pd.Series("", index=frame.index)
+    name = _as_text(frame["commune_name"]) if "commune_name" in frame.columns else pd.Series("", index=frame.index)
+    key = code + "\x1f" + name
+    resolved: dict[str, tuple[str | None, Finding | None]] = {}
+    for pair in pd.unique(key):
+        c, n = pair.split("\x1f")
+        resolved[pair] = _resolve_one(index, c or None, n or None, sheet, 0, labels)
+    codes = key.map({k: v[0] for k, v in resolved.items()})
+    findings = []
+    flagged = {k: f for k, (_, f) in resolved.items() if f is not None}
+    if flagged:
+        hits = key.isin(list(flagged))
+        for row, k in zip(frame["source_row"][hits], key[hits], strict=True):
+            f = flagged[k]
+            findings.append(Finding(f.severity, f.message, sheet, int(row), f.column, f.value, f.rule))
     frame = frame.drop(columns=["commune_name"], errors="ignore")
-    frame["commune_code"] = pd.Series(codes, index=frame.index, dtype="object")
+    frame["commune_code"] = codes.astype("object").where(codes.notna(), None)
     return frame, findings
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Parsed codes/names as text, '' for missing (they contain no U+001F)."""
+    return series.astype("object").where(series.notna(), "").astype(str)
 
 
 def _resolve_one(index: CommuneIndex, code, name, sheet: str, row: int, labels: dict[str, str]) -> tuple[str | None, Finding | None]:

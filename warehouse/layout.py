@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import lru_cache
 
 import pandas as pd
@@ -199,7 +200,10 @@ def _map(ds: Dataset, levels: list[tuple[str, ...]]) -> dict[int, str]:
 
 
 def _is_blank(row: list) -> bool:
-    return all(c is None or c == "" or (isinstance(c, str) and not c.strip()) for c in row)
+    for c in row:
+        if c is not None and c != "" and not (c.__class__ is str and not c.strip()):
+            return False
+    return True
 
 
 def best_layout(sheet: Sheet, candidates: list[Dataset]) -> Layout | None:
@@ -306,11 +310,12 @@ def _stt_text(cell: object) -> str | None:
     return text.rstrip(".").lower() if text else None
 
 
-def classify(layout: Layout, frame: pd.DataFrame) -> Rows:
+def classify(layout: Layout, frame: pd.DataFrame, is_commune: Callable[[str], bool] | None = None) -> Rows:
     """Which rows below the header are data; why the others are left out.
 
     `frame` holds every row below the header band (all columns, object cells), indexed by
-    0-based sheet row.
+    0-based sheet row. `is_commune` tells a commune's name: a row numbered like a section
+    heading (I, A, or 1 above 1.1) that names a commune is data, not a heading.
     """
     rows = layout.sheet.rows
     kinds: dict[int, str] = {}
@@ -338,8 +343,11 @@ def classify(layout: Layout, frame: pd.DataFrame) -> Rows:
         if kind != "footer" and i not in kinds:
             kinds[i] = kind
     if layout.dataset.name != "targets" and layout.stt_column is not None:
+        name = next((p for p, c in layout.mapping.items() if c == "commune_name"), None)
         for i in _group_rows(frame[layout.stt_column]):
-            kinds.setdefault(i, "group")
+            cell = frame.at[i, name] if name is not None else None
+            if not (is_commune and isinstance(cell, str) and is_commune(cell)):
+                kinds.setdefault(i, "group")
     data = [i for i in range(start, len(rows)) if i not in kinds]
     return Rows(data, kinds, _totals(kinds, data, rows, layout), below)
 

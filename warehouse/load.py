@@ -106,12 +106,13 @@ def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
 # ---------------------------------------------------------------- check
 
 
-def check_file(path: Path, dataset: str | None, communes: CommuneIndex) -> tuple[ingest.Table | None, list[Finding], dict]:
-    """Read and validate a file without touching the warehouse."""
+def check_file(path: Path, dataset: str | None, communes: CommuneIndex, *, sheet: str | None = None,
+               period: dict | str | None = None) -> tuple[ingest.Table | None, list[Finding], dict]:
+    """Read and validate a file without touching the warehouse (`sheet`, `period`: see ingest.read_table)."""
     timings = {}
     t0 = time.perf_counter()
     try:
-        table = ingest.read_table(path, dataset, communes)
+        table = ingest.read_table(path, dataset, communes, sheet=sheet, period=period)
     except ingest.IngestError as exc:
         return None, [Finding(ERROR, str(exc), rule="read")], {"read": time.perf_counter() - t0}
     timings["read"] = time.perf_counter() - t0
@@ -123,10 +124,13 @@ def check_file(path: Path, dataset: str | None, communes: CommuneIndex) -> tuple
 
 
 def _drop_echoes(gx_findings: list[Finding], read_findings: list[Finding]) -> list[Finding]:
-    """A cell that could not be read is NULL: don't also report it as 'empty'."""
+    """A cell that could not be read is NULL: don't also report it as 'empty'; a period reported
+    missing by the reader is not reported again as a missing column."""
     flagged = {f.row for f in read_findings if f.row is not None}
+    no_period = any(f.rule == "period_missing" for f in read_findings)
     return [f for f in gx_findings
-            if not (f.rule == "expect_column_values_to_not_be_null" and f.row in flagged)]
+            if not (f.rule == "expect_column_values_to_not_be_null" and f.row in flagged)
+            and not (no_period and f.rule == "expect_column_to_exist" and f.canonical in ingest.PERIOD_COLUMN_NAMES)]
 
 
 # ---------------------------------------------------------------- write
@@ -197,21 +201,23 @@ def _insert_rows(con, dataset: str, frame: pd.DataFrame, load_id: int) -> None:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, dataset: str | None = None, *,
-              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None) -> LoadResult:
+              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None,
+              sheet: str | None = None, period: dict | str | None = None) -> LoadResult:
     """Validate and load one file with an open read-write connection."""
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
     result.previous_load_id = find_duplicate(con, result.sha256)
     if result.previous_load_id is not None:
         return result
-    table, findings, timings = check_file(path, dataset, known_communes(con))
+    table, findings, timings = check_file(path, dataset, known_communes(con), sheet=sheet, period=period)
     _settle(result, table, findings, timings)
     write_load(con, result, path, loaded_by=loaded_by or _user(), is_sample=is_sample)
     return result
 
 
 def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = None,
-              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None) -> LoadResult:
+              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None,
+              sheet: str | None = None, period: dict | str | None = None) -> LoadResult:
     """Load a file into the warehouse file, holding the write lock only to look up and to write.
 
     The slow part (reading, great-expectations) runs without the lock, so the
@@ -224,7 +230,7 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
         communes = known_communes(con)
     if result.previous_load_id is not None:
         return result
-    table, findings, timings = check_file(path, dataset, communes)
+    table, findings, timings = check_file(path, dataset, communes, sheet=sheet, period=period)
     _settle(result, table, findings, timings)
     with db.write_connection(db_file) as con:
         result.previous_load_id = find_duplicate(con, result.sha256)  # a parallel load may have won

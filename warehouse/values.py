@@ -156,6 +156,8 @@ def month_end(d: date) -> date:
 
 
 def parse_date(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
+    if pd.api.types.infer_dtype(series, skipna=True) in ("datetime", "datetime64", "date", "empty"):
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[us]"), []  # Excel dates: fast path
     text_mask = _is_text(series)
     empty = _empty_mask(series, text_mask)
     parsed = series.map(_cached_date)
