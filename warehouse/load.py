@@ -93,14 +93,19 @@ def known_communes(con: duckdb.DuckDBPyConnection) -> CommuneIndex:
     return CommuneIndex([(code, name) for code, name, _ in rows], {code: merged for code, _, merged in rows})
 
 
-def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
-    """The load that already brought in this exact file and still counts."""
+def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None = None) -> int | None:
+    """The load that already brought in this exact file (that sheet of it, when named) and still counts."""
     row = con.execute("""
         select load_id from meta.loads
-        where sha256 = ? and status = 'loaded' and retracted_at is null
+        where sha256 = ? and status = 'loaded' and retracted_at is null and (?::varchar is null or sheet = ?)
         order by load_id limit 1
-    """, [sha256]).fetchone()
+    """, [sha256, sheet, sheet]).fetchone()
     return row[0] if row else None
+
+
+def _duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None, period) -> int | None:
+    """A file loaded again with a period typed by the analyst is a new load (the newest wins)."""
+    return None if period else find_duplicate(con, sha256, sheet)
 
 
 # ---------------------------------------------------------------- check
@@ -206,7 +211,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, dataset: str | None = 
     """Validate and load one file with an open read-write connection."""
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
-    result.previous_load_id = find_duplicate(con, result.sha256)
+    result.previous_load_id = _duplicate(con, result.sha256, sheet, period)
     if result.previous_load_id is not None:
         return result
     table, findings, timings = check_file(path, dataset, known_communes(con), sheet=sheet, period=period)
@@ -226,14 +231,14 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
     with db.write_connection(db_file) as con:
-        result.previous_load_id = find_duplicate(con, result.sha256)
+        result.previous_load_id = _duplicate(con, result.sha256, sheet, period)
         communes = known_communes(con)
     if result.previous_load_id is not None:
         return result
     table, findings, timings = check_file(path, dataset, communes, sheet=sheet, period=period)
     _settle(result, table, findings, timings)
     with db.write_connection(db_file) as con:
-        result.previous_load_id = find_duplicate(con, result.sha256)  # a parallel load may have won
+        result.previous_load_id = _duplicate(con, result.sha256, sheet, period)  # a parallel load may have won
         if result.previous_load_id is not None:
             result.status = DUPLICATE
             return result

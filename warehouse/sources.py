@@ -205,13 +205,12 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> N
 
 
 def read_text_rows(path: Path) -> tuple[list[list], list[str]]:
-    """The rows of a CSV/TSV text file, with notes on the encoding and separator found."""
-    text, encoding = decode_text(path.read_bytes(), path.name)
-    text, legacy = fix_legacy_text(text)
-    notes = [legacy_note(legacy)] if legacy else []
+    """The rows of a CSV/TSV text file (cells in TCVN3/VNI converted), with notes for the analyst."""
+    text, _ = decode_text(path.read_bytes(), path.name)
     delimiter = detect_delimiter(text)
     rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return rows, notes
+    rows, legacy = fix_legacy_cells(rows)
+    return rows, [legacy_note(legacy)] if legacy else []
 
 
 def decode_text(raw: bytes, name: str) -> tuple[str, str]:
@@ -242,8 +241,8 @@ def _decode_8bit(raw: bytes) -> tuple[str, str]:
     fix_legacy_text turns into TCVN3/VNI text, whichever reads as more Vietnamese."""
     cp1258 = unicodedata.normalize("NFC", raw.decode("cp1258", errors="replace"))
     latin = raw.decode("cp1252", errors="replace")
-    converted, legacy = fix_legacy_text(latin)
-    if legacy and vocabulary_hits(converted) > vocabulary_hits(cp1258):
+    legacy = detect_legacy(latin.splitlines()[:200])
+    if legacy and vocabulary_hits(CONVERTERS[legacy](latin)) > vocabulary_hits(cp1258):
         return latin, "cp1252"
     return cp1258, "cp1258"
 
@@ -319,16 +318,9 @@ def vni_to_unicode(text: str) -> str:
 
 def _restore_capitals(original: str, converted: str) -> str:
     """TCVN3 capitals were typed with lower-case codes in an upper-case font (.VnTimeH):
-    'QU¶NG' → 'QUảNG' → 'QUẢNG' where every ASCII letter of the word is a capital."""
-    words = original.split(" ")
-    out = converted.split(" ")
-    if len(words) != len(out):
-        return converted
-    return " ".join(
-        new.upper() if any(c.isascii() and c.isalpha() for c in old)
-        and all(c.isupper() for c in old if c.isascii() and c.isalpha()) else new
-        for old, new in zip(words, out, strict=True)
-    )
+    'UBND TØNH QU¶NG NG·I' → 'UBND TỈNH QUẢNG NGÃI' when every ASCII letter of the text is a capital."""
+    ascii_letters = [c for c in original if c.isascii() and c.isalpha()]
+    return converted.upper() if len(ascii_letters) >= 2 and all(c.isupper() for c in ascii_letters) else converted
 
 
 CONVERTERS = {"tcvn3": tcvn3_to_unicode, "vni": vni_to_unicode}
@@ -386,23 +378,20 @@ def vocabulary_hits(text: str) -> int:
 
 
 def detect_legacy(texts: list[str]) -> str | None:
-    """'tcvn3' or 'vni' when converting the sample reads as clearly more Vietnamese, else None."""
-    sample = "\n".join(texts)
-    if not sample or sample.isascii():
-        return None
-    plain = vocabulary_hits(sample)
-    scores = {name: vocabulary_hits(fn(sample)) for name, fn in CONVERTERS.items()}
-    best = max(scores, key=scores.get)
-    if scores[best] >= 2 and scores[best] > 2 * plain:
-        return best
-    return None
-
-
-def fix_legacy_text(text: str) -> tuple[str, str | None]:
-    """A whole text file: converted when it is TCVN3 or VNI."""
-    lines = text.splitlines()[:200]
-    legacy = detect_legacy(lines)
-    return (CONVERTERS[legacy](text), legacy) if legacy else (text, None)
+    """'tcvn3' or 'vni' when converting some of the texts makes them read as Vietnamese words
+    (at least two more) and those texts hold characters Vietnamese never uses (¶, û …)."""
+    texts = {t for t in texts if isinstance(t, str) and not t.isascii()}
+    best, best_gain = None, 1
+    for name, convert in CONVERTERS.items():
+        gain, marked = 0, False
+        for text in texts:
+            better = vocabulary_hits(convert(text)) - vocabulary_hits(text)
+            if better > 0:
+                gain += better
+                marked = marked or any(ch in LEGACY_MARKS for ch in text)
+        if marked and gain > best_gain:
+            best, best_gain = name, gain
+    return best
 
 
 def fix_legacy_cells(rows: list[list], sample_rows: int = 60) -> tuple[list[list], str | None]:
@@ -415,6 +404,7 @@ def fix_legacy_cells(rows: list[list], sample_rows: int = 60) -> tuple[list[list
     cache_: dict[str, str] = {}
 
     def fix(cell: str) -> str:
+        """Converted unless that loses words: Unicode cells beside legacy ones stay as typed."""
         if cell not in cache_:
             new = convert(cell)
             cache_[cell] = new if vocabulary_hits(new) >= vocabulary_hits(cell) else cell
