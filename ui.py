@@ -173,6 +173,7 @@ def findings_frame(findings) -> pd.DataFrame:
 def findings_frame_from(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(severity=frame["severity"].map({"error": "Lỗi", "warning": "Cảnh báo"}))
     frame["row"] = frame["row"].astype("Int64")
+    frame[["sheet", "column", "value"]] = frame[["sheet", "column", "value"]].astype("object").fillna("")
     return frame[list(FINDING_COLUMNS)].rename(columns=FINDING_COLUMNS)
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from warehouse import datasets, layout, load, values
+from warehouse import datasets, formatting, layout, load, values
 
 AUTO = "auto"
 
@@ -51,6 +51,19 @@ with st.spinner("Đang đọc và kiểm tra tệp…"):
         table, findings = ui.check_upload(path, dataset, sheet=sheet, period=period)
 
 
+FORMATS = {"int": formatting.number, "num": lambda v: formatting.number(v, 2), "pct": formatting.percent,
+           "date": formatting.day, "year": str}
+
+
+def preview(table, ds):
+    """The first rows as read, under Vietnamese headers, in Vietnamese formats."""
+    frame = table.frame.head(20)
+    kinds = {c.name: c.kind for c in ds.columns}
+    labels = {"source_row": "Dòng", **{c.name: c.label for c in ds.columns}}
+    formats = {labels[c]: FORMATS[kinds[c]] for c in frame.columns if kinds.get(c) in FORMATS}
+    return ui.styled(frame.rename(columns=labels), formats)
+
+
 def show_period(table, findings) -> None:
     """The period read from the title, for the analyst to confirm, or a field to type it."""
     missing = any(f.rule == "period_missing" for f in findings)
@@ -93,7 +106,7 @@ if table is not None:
         c1.caption("Cột không dùng: " + ", ".join(table.ignored_headers))
     skipped = pd.DataFrame(layout.describe_skipped(table.skipped_rows), columns=["Dòng", "Không đọc vì"])
     c2.dataframe(skipped, hide_index=True, width="stretch")
-    st.dataframe(table.frame.head(20), hide_index=True, width="stretch")
+    st.dataframe(preview(table, ds), hide_index=True, width="stretch")
 
 errors = [f for f in findings if f.severity == "error"]
 warnings = [f for f in findings if f.severity == "warning"]

@@ -123,7 +123,7 @@ def _text(cell: object) -> str | None:
     return values.clean_text(cell) if cell is not None and cell != "" else None
 
 
-def band_levels(sheet: Sheet, top: int, bottom: int) -> list[tuple[str, ...]]:
+def band_levels(sheet: Sheet, top: int, bottom: int, merges: list | None = None) -> list[tuple[str, ...]]:
     """For each column, the header texts of rows top..bottom: merged cells spread over their
     range, an empty parent cell inside a group of children filled from its left, fillers
     ('Trong đó') and repeats dropped."""
@@ -131,7 +131,7 @@ def band_levels(sheet: Sheet, top: int, bottom: int) -> list[tuple[str, ...]]:
     width = max(len(r) for r in rows)
     grid = [[_text(r[c]) if c < len(r) else None for c in range(width)] for r in rows]
     covered = [[False] * width for _ in rows]
-    for (r1, c1), (r2, c2) in sheet.merges:
+    for (r1, c1), (r2, c2) in sheet.merges if merges is None else merges:
         if r2 < top or r1 > bottom or c1 >= width:
             continue
         value = _text(sheet.rows[r1][c1]) if r1 < len(sheet.rows) and c1 < len(sheet.rows[r1]) else None
@@ -213,6 +213,7 @@ def best_layout(sheet: Sheet, candidates: list[Dataset]) -> Layout | None:
     """
     best: Layout | None = None
     rows = sheet.rows
+    head = [m for m in sheet.merges if m[0][0] < HEADER_SCAN_ROWS + MAX_HEADER_ROWS]  # a sheet may merge thousands below
     for top in range(min(HEADER_SCAN_ROWS, len(rows))):
         if _is_blank(rows[top]):
             continue
@@ -220,7 +221,7 @@ def best_layout(sheet: Sheet, candidates: list[Dataset]) -> Layout | None:
             bottom = top + depth - 1
             if bottom >= len(rows) or _is_blank(rows[bottom]):
                 break
-            levels = band_levels(sheet, top, bottom)
+            levels = band_levels(sheet, top, bottom, head)
             for ds in candidates:
                 mapping = _map(ds, levels)
                 s = score(set(mapping.values()))
