@@ -278,3 +278,18 @@ def test_merged_cells_read_from_calamine_match_openpyxl(tmp_path):
     ws = openpyxl.load_workbook(path).active
     from_openpyxl = sorted(((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1)) for r in ws.merged_cells.ranges)
     assert sorted(sheet.merges) == from_openpyxl
+
+
+def test_hidden_sheets_are_not_read(tmp_path, index):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Báo cáo"
+    ws.append(["Mã xã", "Ngày số liệu", "Số học viên tham gia"])
+    ws.append(["21421", "18/11/2025", 4365])
+    hidden = wb.create_sheet("Danh mục ẩn")
+    hidden.sheet_state = "hidden"
+    hidden.append(["Mã xã", "Từ ngày", "Đến ngày", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến", "Rút hồ sơ"])
+    path = tmp_path / "an.xlsx"
+    wb.save(path)
+    table = ingest.read_table(path, None, index)
+    assert (table.dataset, table.sheet_names, table.matching_sheets) == ("bdhvs", ["Báo cáo"], ["Báo cáo"])

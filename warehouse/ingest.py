@@ -67,7 +67,9 @@ def _read_xlsx(path: Path) -> list[Sheet]:
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or wb.sheet_names
+        sheets = [m for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        visible = [m.name for m in sheets if str(m.visible).endswith(".Visible")]  # hidden lookup sheets are not read
+        names = visible or [m.name for m in sheets] or wb.sheet_names
         return [_sheet(name, wb.get_sheet_by_name(name)) for name in names]
     except IngestError:
         raise
@@ -80,7 +82,11 @@ def _sheet(name: str, sheet) -> Sheet:
     rows = sheet.to_python(skip_empty_area=False)
     rows, legacy = sources.fix_legacy_cells(rows)
     notes = [sources.legacy_note(legacy)] if legacy else []
-    return Sheet(name, rows, list(sheet.merged_cell_ranges or []), notes)
+    try:
+        merges = list(sheet.merged_cell_ranges or [])
+    except Exception:  # merged ranges only refine the header; the values are what matters
+        merges = []
+    return Sheet(name, rows, merges, notes)
 
 
 def find_header(sheets: list[Sheet], dataset: str | None) -> tuple[Dataset, Sheet, int]:
@@ -350,6 +356,9 @@ def apply_period(ds: Dataset, frame: pd.DataFrame, found: layout.Layout, period:
         source = "title"
         if not period:
             return frame, None, None, None, [_period_missing(ds, sheet, text, row)]
+    lacking = [c for c in missing if not period.get(c)]
+    if lacking:
+        return frame, None, None, None, [_period_missing(ds, sheet, text, row)]
     frame = frame.copy()
     for column in missing:
         frame[column] = pd.Series(pd.Timestamp(period[column]), index=frame.index).astype("datetime64[us]")
