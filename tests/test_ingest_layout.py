@@ -293,3 +293,24 @@ def test_hidden_sheets_are_not_read(tmp_path, index):
     wb.save(path)
     table = ingest.read_table(path, None, index)
     assert (table.dataset, table.sheet_names, table.matching_sheets) == ("bdhvs", ["Báo cáo"], ["Báo cáo"])
+
+
+def test_subtotals_of_which_and_a_grand_total_at_the_bottom(make_xlsx, index):
+    path = make_xlsx([
+        ["STT", "Tên xã", "Ngày số liệu", "Số học viên tham gia", "Số chứng nhận đạt được"],
+        [1, "Xã Mỏ Cày", "18/11/2025", 4365, 2993],
+        [2, "Xã Sơn Hạ", "18/11/2025", 100, 50],
+        [None, "Cộng", None, 4465, 3043],
+        [None, "Trong đó:", None, None, None],
+        [3, "Xã Ba Tô", "18/11/2025", 10, 5],
+        [None, "Cộng", None, 10, 6],
+        [None, "Tổng cộng", None, "4.475", "3.048"],
+    ])
+    table = ingest.read_table(path, None, index)
+    assert table.frame["source_row"].tolist() == [2, 3, 6]
+    reasons = dict(table.skipped_rows)
+    assert reasons[4] == reasons[7] == layout.REASONS["subtotal"]
+    assert reasons[5] == layout.REASONS["of_which"] and reasons[8] == layout.REASONS["total"]
+    [warning] = [f for f in table.findings if f.rule == "total_mismatch"]  # the second subtotal: 6 written, 5 summed
+    assert (warning.row, warning.column, warning.value) == (7, "Số chứng nhận đạt được", "6")
+    assert "dòng cộng ghi 6 nhưng cộng 1 dòng chi tiết (dòng 6) được 5" == warning.message
