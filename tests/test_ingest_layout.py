@@ -313,4 +313,11 @@ def test_subtotals_of_which_and_a_grand_total_at_the_bottom(make_xlsx, index):
     assert reasons[5] == layout.REASONS["of_which"] and reasons[8] == layout.REASONS["total"]
     [warning] = [f for f in table.findings if f.rule == "total_mismatch"]  # the second subtotal: 6 written, 5 summed
     assert (warning.row, warning.column, warning.value) == (7, "Số chứng nhận đạt được", "6")
-    assert "dòng cộng ghi 6 nhưng cộng 1 dòng chi tiết (dòng 6) được 5" == warning.message
+    assert warning.message == "dòng cộng ghi 6 nhưng cộng 1 dòng chi tiết (dòng 6) được 5"
+
+
+def test_a_table_without_data_rows_is_an_error(make_xlsx, index):
+    path = make_xlsx([["Mã xã", "Ngày số liệu", "Số học viên tham gia"], [None, "Tổng cộng", 0], [None, "Người lập biểu"]])
+    table = ingest.read_table(path, None, index)
+    [error] = table.findings
+    assert (error.rule, error.severity) == ("no_rows", "error") and "dòng tiêu đề cột 1" in error.message

@@ -110,14 +110,14 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     sheets = read_sheets(path, source)
     try:
         found, matching = layout.locate(sheets, dataset, sheet)
-    except IngestError:
+    except IngestError as exc:
         if _garbled(sheets):
             raise IngestError(sources.legacy_refusal(path.name)) from None
         if source.kind == "text" and path.suffix.lower() in sources.XLSX_SUFFIXES + (".xls",):
             raise IngestError(f"Không mở được tệp Excel '{path.name}': nội dung tệp là văn bản thường, không phải "
                               "bảng tính, và không có bảng số liệu nào trong đó. Hãy mở tệp gốc bằng Excel, chọn "
                               "Lưu thành (Save As) → Excel Workbook (.xlsx) rồi tải lên lại.") from None
-        raise
+        raise IngestError(f"Tệp '{path.name}': {exc}") from None
     ds, name = found.dataset, found.sheet.name
     below = _below_header(found)
     rows = layout.classify(found, below, _commune_test(communes))
@@ -134,7 +134,7 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     if ds.has_commune:
         frame, commune_findings = resolve_communes(frame, communes, name, labels)
         findings += commune_findings
-    findings += _missing_columns(ds, frame)
+    findings += _missing_columns(ds, frame) + _no_rows(found, frame)
     findings += total_findings(found, rows, frame, labels) + _below_footer(found, rows)
     headers = {col: found.header(pos) for pos, col in mapping.items()}
     return Table(ds.name, name, found.header_row, frame, headers, ignored, findings,
@@ -432,6 +432,13 @@ def _number(cell: object) -> float | None:
 
 def _decimals(x: float) -> int:
     return 0 if float(x).is_integer() else 2
+
+
+def _no_rows(found: layout.Layout, frame: pd.DataFrame) -> list[Finding]:
+    if len(frame):
+        return []
+    return [Finding(ERROR, f"bảng không có dòng số liệu nào dưới dòng tiêu đề cột {found.header_row} (các dòng đều trống, "
+                           "là dòng tổng cộng hoặc chữ ký); hãy kiểm tra lại tệp", found.sheet.name, rule="no_rows")]
 
 
 def _below_footer(found: layout.Layout, rows: layout.Rows) -> list[Finding]:

@@ -256,6 +256,8 @@ def no_header_message(dataset: str | None, sheets: list[Sheet], elsewhere: list)
     lines = [f"Không tìm thấy dòng tiêu đề của bảng trong {HEADER_SCAN_ROWS} dòng đầu (trang tính {names})."]
     if elsewhere:
         lines.append("Các trang tính có bảng: " + ", ".join(f"'{s.name}' ({lay.dataset.name})" for s, lay in elsewhere) + ".")
+    lines.append("Hãy kiểm tra dòng tiêu đề cột của bảng có ghi các cột bắt buộc dưới đây (ghi thêm cột khác không sao)"
+                 + (", hoặc chọn đúng bộ dữ liệu." if dataset else "."))
     lines.append("Các bộ dữ liệu và cột bắt buộc:" if not dataset else "Cột bắt buộc:")
     for ds in wanted:
         required = ", ".join(ds.column(c).label for c in ds.required)
