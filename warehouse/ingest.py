@@ -108,16 +108,7 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     path = Path(path)
     source = sources.open_source(path)
     sheets = read_sheets(path, source)
-    try:
-        found, matching = layout.locate(sheets, dataset, sheet)
-    except IngestError as exc:
-        if _garbled(sheets):
-            raise IngestError(sources.legacy_refusal(path.name)) from None
-        if source.kind == "text" and path.suffix.lower() in sources.XLSX_SUFFIXES + (".xls",):
-            raise IngestError(f"Không mở được tệp Excel '{path.name}': nội dung tệp là văn bản thường, không phải "
-                              "bảng tính, và không có bảng số liệu nào trong đó. Hãy mở tệp gốc bằng Excel, chọn "
-                              "Lưu thành (Save As) → Excel Workbook (.xlsx) rồi tải lên lại.") from None
-        raise IngestError(f"Tệp '{path.name}': {exc}") from None
+    found, matching = _locate(path, source, sheets, dataset, sheet)
     ds, name = found.dataset, found.sheet.name
     below = _below_header(found)
     rows = layout.classify(found, below, _commune_test(communes))
@@ -141,6 +132,21 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
                  header_rows=found.bottom - found.top + 1, period=used, period_source=period_source,
                  period_text=period_text, skipped_rows=rows.skipped, sheet_names=[s.name for s in sheets],
                  matching_sheets=matching)
+
+
+def _locate(path: Path, source: sources.Source, sheets: list[Sheet], dataset: str | None,
+            sheet: str | None) -> tuple[layout.Layout, list[str]]:
+    """layout.locate, or why no table was found: garbled legacy text, a text file named .xlsx, no header."""
+    try:
+        return layout.locate(sheets, dataset, sheet)
+    except IngestError as exc:
+        if _garbled(sheets):
+            raise IngestError(sources.legacy_refusal(path.name)) from None
+        if source.kind == "text" and path.suffix.lower() in (*sources.XLSX_SUFFIXES, ".xls"):
+            raise IngestError(f"Không mở được tệp Excel '{path.name}': nội dung tệp là văn bản thường, không phải "
+                              "bảng tính, và không có bảng số liệu nào trong đó. Hãy mở tệp gốc bằng Excel, chọn "
+                              "Lưu thành (Save As) → Excel Workbook (.xlsx) rồi tải lên lại.") from None
+        raise IngestError(f"Tệp '{path.name}': {exc}") from None
 
 
 def _commune_test(communes: CommuneIndex | None):
