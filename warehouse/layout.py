@@ -321,38 +321,55 @@ def classify(layout: Layout, frame: pd.DataFrame, is_commune: Callable[[str], bo
     heading (I, A, or 1 above 1.1) that names a commune is data, not a heading.
     """
     rows = layout.sheet.rows
-    kinds: dict[int, str] = {}
-    for i in range(layout.top):
-        kinds[i] = "blank" if _is_blank(rows[i]) else "title"
-    for i in range(layout.top, layout.bottom + 1):
-        kinds[i] = "header"
     start = layout.bottom + 1
-    for i in range(start, min(start + 2, len(rows))):
-        if _is_column_numbers(rows[i], layout):
-            kinds[i] = "colnum"
-    blank = [_is_blank(r) for r in rows[start:]]
-    kinds.update({start + k: "blank" for k, b in enumerate(blank) if b})
+    kinds = _around_the_table(layout)
+    kinds.update({i: "blank" for i in range(start, len(rows)) if _is_blank(rows[i])})
     label_cols = _label_columns(layout, frame)
     labelled = _label_kinds(frame, label_cols)
-    footer = _footer_start(frame, labelled, label_cols, kinds)
-    below = []
-    if footer is not None:
-        for i in range(footer, len(rows)):
-            if kinds.get(i) != "blank":
-                if i != footer and _has_numbers(rows[i], layout):
-                    below.append(i)
-                kinds[i] = "footer"
+    below = _mark_footer(layout, _footer_start(frame, labelled, label_cols, kinds), kinds)
     for i, kind in labelled.items():
         if kind != "footer" and i not in kinds:
             kinds[i] = kind
-    if layout.dataset.name != "targets" and layout.stt_column is not None:
-        name = next((p for p, c in layout.mapping.items() if c == "commune_name"), None)
-        for i in _group_rows(frame[layout.stt_column]):
-            cell = frame.at[i, name] if name is not None else None
-            if not (is_commune and isinstance(cell, str) and is_commune(cell)):
-                kinds.setdefault(i, "group")
+    for i in _headings(layout, frame, is_commune):
+        kinds.setdefault(i, "group")
     data = [i for i in range(start, len(rows)) if i not in kinds]
     return Rows(data, kinds, _totals(kinds, data, rows, layout), below)
+
+
+def _around_the_table(layout: Layout) -> dict[int, str]:
+    """Title and blank rows above the header, the header rows, a column-number row under them."""
+    rows = layout.sheet.rows
+    kinds = {i: "blank" if _is_blank(rows[i]) else "title" for i in range(layout.top)}
+    kinds.update(dict.fromkeys(range(layout.top, layout.bottom + 1), "header"))
+    start = layout.bottom + 1
+    kinds.update({i: "colnum" for i in range(start, min(start + 2, len(rows))) if _is_column_numbers(rows[i], layout)})
+    return kinds
+
+
+def _mark_footer(layout: Layout, footer: int | None, kinds: dict[int, str]) -> list[int]:
+    """Every non-blank row from the footer down is footer; returns those that hold numbers."""
+    below = []
+    if footer is None:
+        return below
+    for i in range(footer, len(layout.sheet.rows)):
+        if kinds.get(i) != "blank":
+            if i != footer and _has_numbers(layout.sheet.rows[i], layout):
+                below.append(i)
+            kinds[i] = "footer"
+    return below
+
+
+def _headings(layout: Layout, frame: pd.DataFrame, is_commune: Callable[[str], bool] | None) -> list[int]:
+    """Section-heading rows by their STT, unless they name a commune (targets: STT is the indicator)."""
+    if layout.dataset.name == "targets" or layout.stt_column is None:
+        return []
+    name = next((p for p, c in layout.mapping.items() if c == "commune_name"), None)
+    out = []
+    for i in _group_rows(frame[layout.stt_column]):
+        cell = frame.at[i, name] if name is not None else None
+        if not (is_commune and isinstance(cell, str) and is_commune(cell)):
+            out.append(i)
+    return out
 
 
 def _label_columns(layout: Layout, frame: pd.DataFrame) -> list[int]:
