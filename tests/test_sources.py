@@ -12,8 +12,6 @@ from fixtures import workbooks as wbk
 
 from warehouse import ingest, load, sources
 
-BDHVS_CSV = "Tên xã{d}Ngày số liệu{d}Số học viên tham gia\r\nXã Mỏ Cày{d}18/11/2025{d}4.365\r\nXã Sơn Hạ{d}18/11/2025{d}100\r\n"
-
 
 @pytest.fixture(scope="module")
 def index():
@@ -30,13 +28,13 @@ def _expect_bdhvs(table):
 
 
 @pytest.mark.parametrize("name, data", [
-    ("utf8_bom_comma.csv", BDHVS_CSV.format(d=",").encode("utf-8-sig")),
-    ("utf8_semicolon.csv", BDHVS_CSV.format(d=";").encode("utf-8")),
-    ("utf8_tab.txt", BDHVS_CSV.format(d="\t").encode("utf-8")),
-    ("unicode_text.txt", BDHVS_CSV.format(d="\t").encode("utf-16")),  # Excel's "Unicode Text": UTF-16 LE + BOM, tabs
-    ("utf16_no_bom.csv", BDHVS_CSV.format(d="\t").encode("utf-16-le")),
-    ("windows1258.csv", wbk.windows_1258(BDHVS_CSV.format(d=";"))),
-    ("nfd.csv", unicodedata.normalize("NFD", BDHVS_CSV.format(d=",")).encode("utf-8")),
+    ("utf8_bom_comma.csv", wbk.BDHVS_TEXT.format(d=",").encode("utf-8-sig")),
+    ("utf8_semicolon.csv", wbk.BDHVS_TEXT.format(d=";").encode("utf-8")),
+    ("utf8_tab.txt", wbk.BDHVS_TEXT.format(d="\t").encode("utf-8")),
+    ("unicode_text.txt", wbk.BDHVS_TEXT.format(d="\t").encode("utf-16")),  # Excel's "Unicode Text": UTF-16 LE + BOM, tabs
+    ("utf16_no_bom.csv", wbk.BDHVS_TEXT.format(d="\t").encode("utf-16-le")),
+    ("windows1258.csv", wbk.windows_1258(wbk.BDHVS_TEXT.format(d=";"))),
+    ("nfd.csv", unicodedata.normalize("NFD", wbk.BDHVS_TEXT.format(d=",")).encode("utf-8")),
 ])
 def test_text_encodings_and_separators_detected(tmp_path, index, name, data):
     path = tmp_path / name
@@ -207,7 +205,7 @@ def test_truncated_xlsx(tmp_path, make_xlsx):
 
 
 def test_csv_that_is_a_zip_of_something_else(tmp_path):
-    path = _zip(tmp_path / "so_lieu.csv", {"bdhvs.csv": BDHVS_CSV.format(d=",").encode()})
+    path = _zip(tmp_path / "so_lieu.csv", {"bdhvs.csv": wbk.BDHVS_TEXT.format(d=",").encode()})
     _refused(path, "tệp nén (.zip)", "giải nén")
 
 
@@ -224,7 +222,7 @@ def test_csv_that_is_really_an_xlsx_is_read_as_one(tmp_path, index, make_xlsx):
 
 def test_xlsx_that_is_really_a_csv_is_read_as_one(tmp_path, index):
     path = tmp_path / "xuat_tu_phan_mem.xlsx"
-    path.write_bytes(BDHVS_CSV.format(d=";").encode("utf-8"))
+    path.write_bytes(wbk.BDHVS_TEXT.format(d=";").encode("utf-8"))
     table = ingest.read_table(path, None, index)
     _expect_bdhvs(table)
     [note] = table.findings
