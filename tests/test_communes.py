@@ -91,3 +91,15 @@ def test_former_names_through_a_load(db_file, make_xlsx):
     [warning] = [f for f in result.warnings if f.rule == "commune_former"]
     assert warning.row == 2 and "Xã An Phú (mã 21034)" in warning.message
     assert result.table.frame["commune_code"].tolist() == ["21034", None]
+
+
+def test_unresolved_names_are_not_duplicate_keys_and_warnings_hide_no_error(db_file, make_xlsx):
+    from warehouse import load
+
+    path = make_xlsx([["Tên xã", "Ngày số liệu", "Số học viên tham gia"],
+                      ["Xã Trà Bùi", "18/11/2025", 10], ["Phường Nguyễn Nghiêm", "18/11/2025", 5],
+                      ["Xã Nghĩa Dũng", "18/11/2025", None]])
+    result = load.load_path(path, db_file=db_file, loaded_by="test")
+    assert sorted((f.row, f.column, f.rule) for f in result.errors) == [
+        (2, "Tên xã", "commune"), (3, "Tên xã", "commune"),
+        (4, "Số học viên tham gia", "expect_column_values_to_not_be_null")]

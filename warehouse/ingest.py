@@ -381,7 +381,7 @@ def _period_missing(ds: Dataset, sheet: str, text: str | None, row: int | None) 
     said = f"tiêu đề ghi '{text}' nhưng bộ dữ liệu này cần {values.PERIOD_EXAMPLES[ds.name]}" if text \
         else "tiêu đề cũng không ghi kỳ báo cáo"
     return Finding(ERROR, f"bảng không có cột {labels} và {said}. Hãy nhập kỳ báo cáo (ô 'Kỳ báo cáo' trên trang tải "
-                          f"lên, hoặc --period khi dùng dòng lệnh), ví dụ {values.PERIOD_EXAMPLES[ds.name]}",
+                          f"lên, hoặc --period khi dùng dòng lệnh): {values.PERIOD_EXAMPLES[ds.name]}",
                    sheet, row, "Kỳ báo cáo", text, rule="period_missing")
 
 

@@ -129,12 +129,15 @@ def check_file(path: Path, dataset: str | None, communes: CommuneIndex, *, sheet
 
 
 def _drop_echoes(gx_findings: list[Finding], read_findings: list[Finding]) -> list[Finding]:
-    """A cell that could not be read is NULL: don't also report it as 'empty'; a period reported
-    missing by the reader is not reported again as a missing column."""
-    flagged = {f.row for f in read_findings if f.row is not None}
+    """A cell that could not be read is NULL: don't also report it as 'empty'; rows whose commune could
+    not be resolved (NULL code) are not 'duplicate keys' of each other; a period reported missing by
+    the reader is not reported again as a missing column. (Warnings echo nothing.)"""
+    flagged = {f.row for f in read_findings if f.row is not None and f.severity == ERROR}
+    no_commune = {f.row for f in read_findings if f.rule == "commune" and f.severity == ERROR}
     no_period = any(f.rule == "period_missing" for f in read_findings)
     return [f for f in gx_findings
             if not (f.rule == "expect_column_values_to_not_be_null" and f.row in flagged)
+            and not (f.rule == "expect_compound_columns_to_be_unique" and f.row in no_commune)
             and not (no_period and f.rule == "expect_column_to_exist" and f.canonical in ingest.PERIOD_COLUMN_NAMES)]
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from warehouse import formatting
+
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 ACCEPTED_SUFFIXES = (*XLSX_SUFFIXES, *TEXT_SUFFIXES, ".xls")
@@ -55,6 +57,11 @@ def max_unzipped_bytes() -> int:
 def max_zip_ratio() -> float:
     """WAREHOUSE_MAX_ZIP_RATIO (default 100): uncompressed / compressed, for parts over 1 MB."""
     return float(os.environ.get("WAREHOUSE_MAX_ZIP_RATIO", "100"))
+
+
+def _mb(size: float) -> str:
+    """Bytes as Vietnamese megabytes: '21,0'."""
+    return formatting.number(size / MB, 1)
 
 
 # ---------------------------------------------------------------- what the file is
@@ -108,7 +115,7 @@ def open_source(path: Path) -> Source:
                           "Hãy mở tệp bằng Excel và chọn Lưu thành (Save As) → Excel Workbook (.xlsx).")
     size = path.stat().st_size
     if size > max_file_bytes():
-        raise IngestError(f"Tệp '{name}' quá lớn ({size / MB:.1f} MB; giới hạn {max_file_bytes() / MB:.0f} MB). "
+        raise IngestError(f"Tệp '{name}' quá lớn ({_mb(size)} MB; giới hạn {_mb(max_file_bytes())} MB). "
                           "Hãy xóa các trang tính, hình ảnh không cần thiết hoặc chia tệp thành nhiều tệp nhỏ hơn.")
     with open(path, "rb") as fh:
         head = fh.read(8192)
@@ -163,13 +170,13 @@ def _check_zip_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
     declared = sum(i.file_size for i in infos)
     if declared > max_unzipped_bytes():
         raise IngestError(
-            f"Tệp '{name}' khi giải nén lên tới {declared / MB:.0f} MB (giới hạn {max_unzipped_bytes() / MB:.0f} MB): "
+            f"Tệp '{name}' khi giải nén lên tới {_mb(declared)} MB (giới hạn {_mb(max_unzipped_bytes())} MB): "
             "có thể là tệp độc hại (zip bomb) hoặc quá lớn. Hãy chia nhỏ tệp hoặc chỉ giữ trang tính cần nạp.")
     for info in infos:
         if info.file_size > MB and info.file_size > max_zip_ratio() * max(info.compress_size, 1):
             raise IngestError(
                 f"Tệp '{name}' có phần '{info.filename}' nén bất thường (tỷ lệ "
-                f"{info.file_size / max(info.compress_size, 1):.0f}:1): có thể là tệp độc hại (zip bomb). "
+                f"{formatting.number(info.file_size / max(info.compress_size, 1))}:1): có thể là tệp độc hại (zip bomb). "
                 "Hãy mở tệp bằng Excel, sao chép bảng số liệu sang một tệp mới và lưu thành .xlsx.")
         if info.flag_bits & 0x1:
             raise IngestError(f"Tệp '{name}' được mã hóa (có mật khẩu). Hãy bỏ mật khẩu trong Excel rồi lưu lại thành .xlsx.")
