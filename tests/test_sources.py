@@ -246,3 +246,9 @@ def test_sniff_magic_bytes():
     assert sources.sniff(b"\xef\xbb\xbf<!DOCTYPE html><html>") == "html"
     assert sources.sniff(b"") == "empty"
     assert sources.sniff(io.BytesIO(bytes(range(256))).read()) == "binary"
+
+
+def test_csv_with_a_quote_never_closed(tmp_path):
+    path = tmp_path / "ngoac_kep.csv"
+    path.write_text('Tên xã,Ngày số liệu,Số học viên tham gia\n"Xã Mỏ Cày,18/11/2025,' + "4" * 200_000 + "\n", encoding="utf-8")
+    _refused(path, "dấu ngoặc kép", "lưu lại")

@@ -230,8 +230,9 @@ def _unpivot_years(body: pd.DataFrame) -> pd.DataFrame:
     keep = [c for c in body.columns if c not in year_cols]
     long = body.melt(id_vars=keep, value_vars=year_cols, var_name="year", value_name="target_text")
     long["year"] = long["year"].str.removeprefix("year:").astype(int)
-    long = long[~long["target_text"].map(values.is_blank)]
-    long["indicator_code"] = long["indicator_code"].map(_indicator_code)
+    long = long.loc[~long["target_text"].map(values.is_blank).astype(bool)]
+    if "indicator_code" in long.columns:  # else the suite reports the missing column
+        long["indicator_code"] = long["indicator_code"].map(_indicator_code)
     return long.sort_values(["source_row", "year"]).reset_index(drop=True)
 
 

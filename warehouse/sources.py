@@ -215,7 +215,11 @@ def read_text_rows(path: Path) -> tuple[list[list], list[str]]:
     """The rows of a CSV/TSV text file (cells in TCVN3/VNI converted), with notes for the analyst."""
     text, _ = decode_text(path.read_bytes(), path.name)
     delimiter = detect_delimiter(text)
-    rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:  # a quote never closed swallows the rest of the file into one cell
+        raise IngestError(f"Tệp CSV '{path.name}' không đọc được ({exc}): thường do một dấu ngoặc kép (\") "
+                          "không được đóng. Hãy mở tệp bằng Excel, kiểm tra rồi lưu lại thành .xlsx.") from exc
     rows, legacy = fix_legacy_cells(rows)
     return rows, [legacy_note(legacy)] if legacy else []
 
