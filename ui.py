@@ -189,12 +189,13 @@ def save_upload(uploaded) -> Path:
     return path
 
 
-def check_upload(path, dataset: str | None):
-    """Read and validate an uploaded file once per (file, dataset, generation)."""
+def check_upload(path, dataset: str | None, *, sheet: str | None = None, period: dict | None = None):
+    """Read and validate an uploaded file once per (file, dataset, sheet, period, generation)."""
     from warehouse import load
 
-    key = ("upload_check", str(path), dataset, generation())
-    if st.session_state.get("upload_check_key") != key:
+    key = ("upload_check", str(path), dataset, sheet, tuple(sorted((period or {}).items())), generation())
+    checks = st.session_state.setdefault("upload_checks", {})
+    if key not in checks:
         _, con = snapshots().connection()
         cursor = con.cursor()
         try:
@@ -202,12 +203,13 @@ def check_upload(path, dataset: str | None):
         finally:
             cursor.close()
         try:
-            table, findings, _ = load.check_file(path, dataset, communes)
+            table, findings, _ = load.check_file(path, dataset, communes, sheet=sheet, period=period)
         except Exception as exc:  # a file we could not foresee: say so, never a traceback
             table, findings = None, [Finding(ERROR, f"Không đọc được tệp: {exc}", rule="read")]
-        st.session_state["upload_check_key"] = key
-        st.session_state["upload_check_value"] = (table, findings)
-    return st.session_state["upload_check_value"]
+        while len(checks) >= 4:  # the preview with and without a typed period, for a sheet or two
+            checks.pop(next(iter(checks)))
+        checks[key] = (table, findings)
+    return checks[key]
 
 
 FINDING_COLUMNS = {"severity": "Mức độ", "sheet": "Trang tính", "row": "Dòng", "column": "Cột",
@@ -221,6 +223,7 @@ def findings_frame(findings) -> pd.DataFrame:
 def findings_frame_from(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(severity=frame["severity"].map({"error": "Lỗi", "warning": "Cảnh báo"}))
     frame["row"] = frame["row"].astype("Int64")
+    frame[["sheet", "column", "value"]] = frame[["sheet", "column", "value"]].astype("object").fillna("")
     return frame[list(FINDING_COLUMNS)].rename(columns=FINDING_COLUMNS)
 
 

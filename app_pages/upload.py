@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from warehouse import datasets, load
+from warehouse import datasets, formatting, layout, load, values
 
 AUTO = "auto"
 
@@ -17,19 +17,85 @@ choice = st.selectbox(
     "Bộ dữ liệu", [AUTO, *datasets.DATASETS], key="upload_dataset",
     format_func=lambda n: "Tự nhận diện theo tiêu đề cột" if n == AUTO else f"{datasets.get(n).title} ({n})",
 )
-uploaded = st.file_uploader("Chọn tệp Excel (.xlsx) hoặc CSV", type=["xlsx", "csv"], key="upload_file")
+uploaded = st.file_uploader("Chọn tệp Excel (.xlsx) hoặc CSV", type=["xlsx", "csv", "txt"], key="upload_file")
 if uploaded is None:
     st.stop()
 
 dataset = None if choice == AUTO else choice
 path = ui.save_upload(uploaded)
+if st.session_state.get("upload_path") != str(path):  # a new file: forget the sheet and period chosen for the last
+    for stale in ("upload_sheet", "upload_period", "upload_period_sheet"):
+        st.session_state.pop(stale, None)
+    st.session_state["upload_path"] = str(path)
+
+
+def typed_period(table) -> tuple[dict | None, str | None]:
+    """The period the analyst typed, when it differs from what the title says: (period, error)."""
+    text = (st.session_state.get("upload_period") or "").strip()
+    read = values.period_label(table.period) if table is not None and table.period_source == "title" else ""
+    if table is None or not text or text == read or table.dataset not in values.PERIOD_COLUMNS:
+        return None, None
+    try:
+        return values.parse_period(text, table.dataset), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
 with st.spinner("Đang đọc và kiểm tra tệp…"):
-    table, findings = ui.check_upload(path, dataset)
+    sheet = st.session_state.get("upload_sheet")
+    table, findings = ui.check_upload(path, dataset, sheet=sheet)
+    if table is not None and st.session_state.get("upload_period_sheet") != table.sheet:  # another table: its own period
+        st.session_state.pop("upload_period", None)
+        st.session_state["upload_period_sheet"] = table.sheet
+    period, period_error = typed_period(table)
+    if period:
+        table, findings = ui.check_upload(path, dataset, sheet=sheet, period=period)
+
+
+FORMATS = {"int": formatting.number, "num": lambda v: formatting.number(v, 2), "pct": formatting.percent,
+           "date": formatting.day, "year": str}
+
+
+def preview(table, ds):
+    """The first rows as read, under Vietnamese headers, in Vietnamese formats."""
+    frame = table.frame.head(20)
+    kinds = {c.name: c.kind for c in ds.columns}
+    labels = {"source_row": "Dòng", **{c.name: c.label for c in ds.columns}}
+    formats = {labels[c]: FORMATS[kinds[c]] for c in frame.columns if kinds.get(c) in FORMATS}
+    return ui.styled(frame.rename(columns=labels), formats)
+
+
+def show_period(table, findings) -> None:
+    """The period read from the title, for the analyst to confirm, or a field to type it."""
+    missing = any(f.rule == "period_missing" for f in findings)
+    if table.dataset not in values.PERIOD_COLUMNS or not (table.period_source or missing):
+        return
+    if table.period_source == "title":
+        st.info(f"Bảng không có cột kỳ báo cáo. Kỳ đọc từ tiêu đề «{table.period_text}»: "
+                f"**{values.period_label(table.period)}**. Kiểm tra lại; sửa ô dưới đây nếu sai.", icon=":material/event:")
+    elif table.period_source == "given":
+        st.info(f"Kỳ báo cáo bạn nhập: **{values.period_label(table.period)}** (áp dụng cho mọi dòng).", icon=":material/event:")
+    elif missing:
+        st.warning("Bảng không có cột kỳ báo cáo và tiêu đề không ghi kỳ: hãy nhập kỳ báo cáo.", icon=":material/event:")
+    if "upload_period" not in st.session_state and table.period_source == "title":
+        st.session_state["upload_period"] = values.period_label(table.period)
+    st.text_input("Kỳ báo cáo", key="upload_period", placeholder=values.PERIOD_EXAMPLES[table.dataset],
+                  help="Ví dụ: 01/07/2025-30/10/2025 (từ ngày – đến ngày), 11/2025 (tháng), 18/11/2025 (ngày số liệu).")
+    if period_error:
+        st.error(period_error, icon=":material/error:")
+
 
 if table is not None:
     ds = datasets.get(table.dataset)
     st.subheader(f"Bảng đọc được: {ds.title}")
-    st.caption(f"Trang tính «{table.sheet}», dòng tiêu đề {table.header_row}, {table.rows} dòng số liệu.")
+    if len(table.matching_sheets) > 1:
+        st.selectbox("Trang tính", table.matching_sheets, index=table.matching_sheets.index(table.sheet),
+                     key="upload_sheet", help="Tệp có nhiều trang tính có bảng số liệu; chọn trang cần nạp.")
+    last_header = table.header_row + table.header_rows - 1
+    header_rows = f"dòng {table.header_row}" if table.header_rows == 1 else f"dòng {table.header_row}–{last_header}"
+    st.caption(f"Trang tính «{table.sheet}» ({len(table.sheet_names)} trang tính trong tệp), tiêu đề cột ở "
+               f"{header_rows}, {table.rows} dòng số liệu.")
+    show_period(table, findings)
     mapping = pd.DataFrame(
         [(header, ds.column(col).label if not col.startswith("year:") else "Năm " + col[5:], col)
          for col, header in table.headers.items()],
@@ -38,15 +104,17 @@ if table is not None:
     c1, c2 = st.columns([3, 2])
     c1.dataframe(mapping, hide_index=True, width="stretch")
     if table.ignored_headers:
-        c2.caption("Cột không dùng: " + ", ".join(table.ignored_headers))
-    st.dataframe(table.frame.head(20), hide_index=True, width="stretch")
+        c1.caption("Cột không dùng: " + ", ".join(table.ignored_headers))
+    skipped = pd.DataFrame(layout.describe_skipped(table.skipped_rows), columns=["Dòng", "Không đọc vì"])
+    c2.dataframe(skipped, hide_index=True, width="stretch")
+    st.dataframe(preview(table, ds), hide_index=True, width="stretch")
 
 errors = [f for f in findings if f.severity == "error"]
 warnings = [f for f in findings if f.severity == "warning"]
 if findings:
     st.subheader(f"Kết quả kiểm tra: {len(errors)} lỗi, {len(warnings)} cảnh báo")
     st.dataframe(ui.findings_frame(findings), hide_index=True, width="stretch")
-if errors:
+if errors or period_error:
     st.error("Tệp có lỗi nên chưa thể nạp. Hãy sửa các ô được nêu ở trên rồi tải lại.", icon=":material/error:")
     st.stop()
 if not findings:
@@ -55,6 +123,7 @@ if not findings:
 if st.button("Nạp vào kho", type="primary", icon=":material/database_upload:", key="upload_load"):
     loaded_by = ui.require_analyst("upload_load_auth")  # checked again when clicked
     with st.spinner("Đang nạp…"):
-        result = load.load_path(path, table.dataset, file_name=uploaded.name, loaded_by=loaded_by)
+        result = load.load_path(path, table.dataset, file_name=uploaded.name, loaded_by=loaded_by,
+                                sheet=table.sheet, period=period)
     (st.success if result.ok else st.error)(result.summary())
     st.cache_data.clear()

@@ -28,3 +28,78 @@ def test_unknown_name_is_an_error_listing_closest(communes, name, suggested):
     assert result.code is None
     for s in suggested:
         assert s in result.error
+
+
+@pytest.fixture(scope="module")
+def with_former():
+    """The index the warehouse builds (load.known_communes): current names and former units."""
+    import duckdb
+
+    from warehouse import load
+
+    con = duckdb.connect()
+    try:
+        return load.known_communes(con)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("name, code, warning", [
+    ("Xã Nghĩa Dũng", "21034", "'Xã Nghĩa Dũng' (đơn vị cũ) đã sáp nhập vào Xã An Phú (mã 21034)"),
+    ("nghĩa dũng", "21034", "đã sáp nhập vào Xã An Phú (mã 21034)"),
+    ("Thị trấn Châu Ổ", "21040", "đã sáp nhập vào Xã Bình Sơn (mã 21040)"),
+    ("Xã Đắk Hà", "23425", "đã sáp nhập vào Xã Tu Mơ Rông (mã 23425)"),
+    ("Thị trấn Đắk Hà", "23500", "đã sáp nhập vào Xã Đăk Hà (mã 23500)"),
+])
+def test_former_unit_merged_whole_resolves_with_a_warning(with_former, name, code, warning):
+    result = with_former.resolve_name(name)
+    assert result.code == code and result.error is None and warning in result.warning
+
+
+@pytest.mark.parametrize("name, candidates", [
+    ("Xã Trà Bùi", ["Xã Cà Đam (mã 21136)", "Xã Tây Trà Bồng (mã 21157)"]),  # split: "(một phần)"
+    ("Phường Nguyễn Nghiêm", ["Phường Cẩm Thành (mã 21025)", "Phường Đức Phổ (mã 21439)"]),
+    ("Phường Trần Hưng Đạo", ["Phường Cẩm Thành (mã 21025)", "Phường Đăk Bla (mã 23302)"]),
+    ("Xã Đắk Long", ["Xã Đăk Long (mã 23368)", "Xã Đăk Pxi (mã 23504)"]),
+])
+def test_split_or_shared_former_name_is_an_error_naming_candidates(with_former, name, candidates):
+    result = with_former.resolve_name(name)
+    assert result.code is None and "hãy ghi mã xã" in result.error
+    for candidate in candidates:
+        assert candidate in result.error
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Xã An Phú", "21034"), ("Phường Nghĩa Lộ", "21028"), ("Nguyễn Nghiêm", "21457"), ("Xã Nguyễn Nghiêm", "21457"),
+    ("Xã Đăk Long", "23368"), ("Xã Sơn Hà", "21289"), ("Xã Sơn Hạ", "21292"), ("Xã Ba Tơ", "21484"), ("Xã Ba Tô", "21523"),
+])
+def test_current_names_win_and_tone_marks_stay_exact(with_former, name, code):
+    result = with_former.resolve_name(name)
+    assert (result.code, result.warning, result.error) == (code, None, None)
+
+
+def test_former_names_through_a_load(db_file, make_xlsx):
+    """In the warehouse the former units come from stg_communes (merged_from)."""
+    from warehouse import load
+
+    path = make_xlsx([["Tên xã", "Ngày số liệu", "Số học viên tham gia"],
+                      ["Xã Nghĩa Dũng", "18/11/2025", 10], ["Xã Trà Bùi", "18/11/2025", 5]])
+    result = load.load_path(path, db_file=db_file, loaded_by="test")
+    assert result.status == load.REJECTED
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (3, "Tên xã", "Xã Trà Bùi") and "Xã Cà Đam (mã 21136)" in error.message
+    [warning] = [f for f in result.warnings if f.rule == "commune_former"]
+    assert warning.row == 2 and "Xã An Phú (mã 21034)" in warning.message
+    assert result.table.frame["commune_code"].tolist() == ["21034", None]
+
+
+def test_unresolved_names_are_not_duplicate_keys_and_warnings_hide_no_error(db_file, make_xlsx):
+    from warehouse import load
+
+    path = make_xlsx([["Tên xã", "Ngày số liệu", "Số học viên tham gia"],
+                      ["Xã Trà Bùi", "18/11/2025", 10], ["Phường Nguyễn Nghiêm", "18/11/2025", 5],
+                      ["Xã Nghĩa Dũng", "18/11/2025", None]])
+    result = load.load_path(path, db_file=db_file, loaded_by="test")
+    assert sorted((f.row, f.column, f.rule) for f in result.errors) == [
+        (2, "Tên xã", "commune"), (3, "Tên xã", "commune"),
+        (4, "Số học viên tham gia", "expect_column_values_to_not_be_null")]

@@ -50,3 +50,40 @@ def test_clean_text_nfc_and_spaces():
 ])
 def test_vietnamese_formats(fn, value, expected):
     assert fn(value) == expected
+
+
+@pytest.mark.parametrize("text, dataset, expected", [
+    ("01/07/2025-30/10/2025", "dvctt", {"period_start": date(2025, 7, 1), "period_end": date(2025, 10, 30)}),
+    ("Từ ngày 01/7/2025 đến ngày 30/10/2025", "dvctt", {"period_start": date(2025, 7, 1), "period_end": date(2025, 10, 30)}),
+    ("(TỪ NGÀY 01/7/2025 ĐẾN NGÀY 30/10/2025)", "dvctt", {"period_start": date(2025, 7, 1), "period_end": date(2025, 10, 30)}),
+    ("Tháng 11/2025", "dvctt", {"period_start": date(2025, 11, 1), "period_end": date(2025, 11, 30)}),
+    ("Quý III/2025", "dvctt", {"period_start": date(2025, 7, 1), "period_end": date(2025, 9, 30)}),
+    ("6 tháng đầu năm 2025", "dvctt", {"period_start": date(2025, 1, 1), "period_end": date(2025, 6, 30)}),
+    ("Tháng 11/2025", "broadband", {"period": date(2025, 11, 30)}),
+    ("11/2025", "broadband", {"period": date(2025, 11, 30)}),
+    ("Kỳ báo cáo: tháng 2 năm 2024", "broadband", {"period": date(2024, 2, 29)}),
+    ("Tính đến ngày 18/11/2025", "bdhvs", {"snapshot_date": date(2025, 11, 18)}),
+    ("18/11/2025", "bdhvs", {"snapshot_date": date(2025, 11, 18)}),
+    ("Số liệu đến ngày 18 tháng 11 năm 2025", "bdhvs", {"snapshot_date": date(2025, 11, 18)}),
+    ("Tháng 11/2025 (tính đến ngày 18/11/2025)", "bdhvs", {"snapshot_date": date(2025, 11, 18)}),
+])
+def test_parse_period(text, dataset, expected):
+    assert values.parse_period(text, dataset) == expected
+
+
+@pytest.mark.parametrize("text, dataset, message", [
+    ("Tính đến ngày 18/11/2025", "dvctt", "chỉ là một ngày"),
+    ("hôm qua", "bdhvs", "Không đọc được kỳ báo cáo 'hôm qua'; cần ngày số liệu"),
+    ("31/02/2025", "bdhvs", "Không đọc được"),
+    ("30/10/2025-01/07/2025", "dvctt", "Không đọc được"),
+    ("11/2025", "targets", "không có kỳ báo cáo"),
+])
+def test_parse_period_refuses_in_vietnamese(text, dataset, message):
+    with pytest.raises(ValueError, match=message):
+        values.parse_period(text, dataset)
+
+
+def test_period_label_reads_back():
+    assert values.period_label({"period_start": date(2025, 7, 1), "period_end": date(2025, 10, 30)}) == "01/07/2025-30/10/2025"
+    assert values.period_label({"period": date(2025, 11, 30)}) == "11/2025"
+    assert values.period_label({"snapshot_date": date(2025, 11, 18)}) == "18/11/2025"

@@ -32,15 +32,15 @@ def cmd_seed(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from warehouse import load
+    from warehouse import datasets, load
 
     path = Path(args.file)
     if not path.is_file():
         print(f"Không tìm thấy tệp '{path}'.", file=sys.stderr)
         return 2
-    result = load.load_path(path, args.dataset, loaded_by=args.user)
-    if result.status == load.LOADED and args.dataset is None:
-        print(f"Nhận diện bộ dữ liệu: {result.dataset}")
+    result = load.load_path(path, args.dataset, loaded_by=args.user, sheet=args.sheet, period=args.period)
+    if result.dataset and args.dataset is None:
+        print(f"Nhận diện bộ dữ liệu: {result.dataset} ({datasets.get(result.dataset).title})")
     _print_result(result)
     return 0 if result.ok else 1
 
@@ -152,6 +152,9 @@ def parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="kiểm tra và nạp một tệp Excel/CSV")
     load.add_argument("file")
     load.add_argument("--dataset", default=None, choices=list(DATASETS), help="mặc định: tự nhận diện theo tiêu đề cột")
+    load.add_argument("--sheet", default=None, help="tên trang tính cần nạp (mặc định: trang có bảng khớp nhất)")
+    load.add_argument("--period", default=None,
+                      help="kỳ báo cáo khi bảng không có cột kỳ: 01/07/2025-30/10/2025, 11/2025 hoặc 18/11/2025")
     load.set_defaults(fn=cmd_load)
     load_dir = sub.add_parser("load-dir", help="nạp mọi tệp mới của một thư mục")
     load_dir.add_argument("dir")

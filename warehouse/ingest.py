@@ -1,50 +1,48 @@
 """Read an Excel or CSV file into a DataFrame of canonical columns.
 
-read_sheets → find the header row (and the dataset, when not given) → map the
-Vietnamese headers to canonical columns → parse every cell → resolve communes.
-Whatever cannot be read becomes a Finding naming sheet, row, column and value.
+sources.open_source (size, magic bytes, zip bomb, DTD) → read_sheets (calamine values and
+merged ranges; CSV encodings; TCVN3/VNI text converted) → layout.locate (the header band
+and the dataset, the sheet when several match) → layout.classify (data rows; title,
+column-number, total, signature and blank rows left out) → map headers to canonical
+columns → parse every cell → the period from the title or as given → resolve communes →
+check the totals. Whatever cannot be read becomes a Finding naming sheet, row, column, value.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
+import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from warehouse import datasets, values
-from warehouse.communes import CommuneIndex, fold
+from warehouse import formatting, layout, sources, values
+from warehouse.communes import CommuneIndex
 from warehouse.datasets import Dataset
 from warehouse.findings import ERROR, WARNING, Finding
+from warehouse.layout import ALIAS_INDEX, COMMUNE_COLUMNS, HEADER_SCAN_ROWS, header_key, match_header  # noqa: F401
+from warehouse.sources import IngestError, Sheet  # noqa: F401  (re-exported: ingest.IngestError, ingest.Sheet)
 
-HEADER_SCAN_ROWS = 30
-COMMUNE_COLUMNS = {"commune_code", "commune_name"}
-YEAR_HEADER = re.compile(r"^(?:den|den het|het|nam|den nam|den het nam|muc tieu|chi tieu)*\s*(?:nam\s*)?((?:19|20)\d{2})$")
-
-
-class IngestError(Exception):
-    """The file cannot be read at all; the message is for the analyst, in Vietnamese."""
-
-
-@dataclass
-class Sheet:
-    name: str
-    rows: list[list]  # rows[i] is Excel row i + 1
+PERIOD_COLUMN_NAMES = frozenset(c for columns in values.PERIOD_COLUMNS.values() for c in columns)
 
 
 @dataclass
 class Table:
     dataset: str
     sheet: str
-    header_row: int  # as Excel shows it
+    header_row: int  # as Excel shows it (the first row of a two-row header)
     frame: pd.DataFrame  # canonical columns + source_row
-    headers: dict[str, str]  # canonical column → header as written
+    headers: dict[str, str]  # canonical column → header as written ("Đã giải quyết / Quá hạn")
     ignored_headers: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    header_rows: int = 1  # how many rows the header takes
+    period: dict[str, date] | None = None  # the period used when the table has no period column
+    period_source: str | None = None  # "title" | "given" | None (the table has the column)
+    period_text: str | None = None  # the title text the period was read from
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, Vietnamese reason)
+    sheet_names: list[str] = field(default_factory=list)
+    matching_sheets: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -54,14 +52,14 @@ class Table:
 # ---------------------------------------------------------------- reading
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """Every sheet of an .xlsx, or the one table of a .csv."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+def read_sheets(path: Path, source: sources.Source | None = None) -> list[Sheet]:
+    """Every worksheet of an .xlsx (values, merged ranges), or the one table of a CSV/text file."""
+    path = Path(path)
+    source = source or sources.open_source(path)
+    if source.kind == "xlsx":
         return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return [Sheet(path.stem, _read_csv(path))]
-    raise IngestError(f"Không đọc được tệp '{path.name}': chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+    rows, notes = sources.read_text_rows(path)
+    return [Sheet(path.stem, rows, [], notes)]
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
@@ -69,152 +67,159 @@ def _read_xlsx(path: Path) -> list[Sheet]:
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        return [Sheet(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in wb.sheet_names]
+        sheets = [m for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        visible = [m.name for m in sheets if str(m.visible).endswith(".Visible")]  # hidden lookup sheets are not read
+        names = visible or [m.name for m in sheets] or wb.sheet_names
+        return [_sheet(name, wb.get_sheet_by_name(name)) for name in names]
+    except IngestError:
+        raise
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise IngestError(f"Không mở được tệp Excel '{path.name}': tệp bị hỏng hoặc không phải .xlsx ({exc}).") from exc
+        raise IngestError(f"Không mở được tệp Excel '{path.name}': tệp bị hỏng hoặc không phải .xlsx ({exc}). "
+                          "Hãy mở tệp bằng Excel, lưu lại thành .xlsx rồi tải lên lại.") from exc
 
 
-def _read_csv(path: Path) -> list[list]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            text = unicodedata.normalize("NFC", raw.decode(encoding))
-            break
-        except UnicodeDecodeError:
-            continue
+def _sheet(name: str, sheet) -> Sheet:
+    rows = sheet.to_python(skip_empty_area=False)
+    rows, legacy = sources.fix_legacy_cells(rows)
+    notes = [sources.legacy_note(legacy)] if legacy else []
     try:
-        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-# ---------------------------------------------------------------- headers
-
-
-def header_key(text: object) -> str:
-    """Header compared ignoring case, diacritics, spacing and punctuation."""
-    cleaned = values.clean_text(text)
-    if cleaned is None:
-        return ""
-    return re.sub(r"[^a-z0-9]+", " ", fold(cleaned).lower()).strip()
-
-
-def _alias_index(ds: Dataset) -> dict[str, str]:
-    index = {}
-    for column in ds.columns:
-        for alias in (column.name, *column.aliases):
-            index.setdefault(header_key(alias).replace(" ", ""), column.name)
-    return index
-
-
-ALIAS_INDEX = {name: _alias_index(ds) for name, ds in datasets.DATASETS.items()}
-
-
-def match_header(ds: Dataset, cell: object) -> str | None:
-    """The canonical column a header cell stands for, 'year:2025' for a targets year column."""
-    key = header_key(cell)
-    if not key:
-        return None
-    column = ALIAS_INDEX[ds.name].get(key.replace(" ", ""))
-    if column is None and ds.name == "targets":
-        m = YEAR_HEADER.match(key)
-        column = f"year:{m.group(1)}" if m else None
-    return column
-
-
-def _score(ds: Dataset, row: list) -> int:
-    """How many distinct dataset-specific columns a row's cells name."""
-    found = {match_header(ds, cell) for cell in row} - {None}
-    return len(found - COMMUNE_COLUMNS) * 10 + len(found & COMMUNE_COLUMNS)
+        merges = list(sheet.merged_cell_ranges or [])
+    except Exception:  # merged ranges only refine the header; the values are what matters
+        merges = []
+    return Sheet(name, rows, merges, notes)
 
 
 def find_header(sheets: list[Sheet], dataset: str | None) -> tuple[Dataset, Sheet, int]:
-    """The (dataset, sheet, 0-based header row) whose row names most known columns."""
-    candidates = [datasets.get(dataset)] if dataset else list(datasets.DATASETS.values())
-    best = (0, None, None, None)
-    for sheet in sheets:
-        for i, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-            for ds in candidates:
-                score = _score(ds, row)
-                if score > best[0]:
-                    best = (score, ds, sheet, i)
-    score, ds, sheet, i = best
-    if score < 10:
-        raise IngestError(_no_header_message(dataset, sheets))
-    return ds, sheet, i
-
-
-def _no_header_message(dataset: str | None, sheets: list[Sheet]) -> str:
-    names = ", ".join(f"'{s.name}'" for s in sheets)
-    wanted = [datasets.get(dataset)] if dataset else list(datasets.DATASETS.values())
-    lines = [
-        f"Không tìm thấy dòng tiêu đề của bảng trong {HEADER_SCAN_ROWS} dòng đầu (trang tính {names}).",
-        "Các bộ dữ liệu và cột bắt buộc:" if not dataset else "Cột bắt buộc:",
-    ]
-    for ds in wanted:
-        required = ", ".join(ds.column(c).label for c in ds.required)
-        commune = "Mã xã hoặc Tên xã, " if ds.has_commune else ""
-        lines.append(f"- {ds.name} ({ds.title}): {commune}{required}")
-    return "\n".join(lines)
+    """The (dataset, sheet, 0-based first header row) of the table that names most known columns."""
+    found, _ = layout.locate(sheets, dataset)
+    return found.dataset, found.sheet, found.top
 
 
 # ---------------------------------------------------------------- table
 
 
-def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | None = None) -> Table:
-    """Read, map and conform one file. Raises IngestError when no table is found."""
-    sheets = read_sheets(path)
-    ds, sheet, header_idx = find_header(sheets, dataset)
-    header = sheet.rows[header_idx]
-    mapping, ignored, findings = _map_columns(ds, sheet, header_idx, header)
-    body = _body(sheet, header_idx, header, mapping)
+def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | None = None, *,
+               sheet: str | None = None, period: dict[str, date] | str | None = None) -> Table:
+    """Read, map and conform one file. Raises IngestError when the file or its table cannot be read.
+
+    `sheet` picks the sheet (else the best-matching one); `period` (the dataset's period columns,
+    or text as an analyst types it) fills the period for every row when the table has no period column.
+    """
+    path = Path(path)
+    source = sources.open_source(path)
+    sheets = read_sheets(path, source)
+    found, matching = _locate(path, source, sheets, dataset, sheet)
+    ds, name = found.dataset, found.sheet.name
+    below = _below_header(found)
+    rows = layout.classify(found, below, _commune_test(communes))
+    mapping, ignored, findings = _map_columns(found)
+    findings = _reading_notes(source, found, matching, sheet) + findings
+    labels = _labels(found, mapping)
+    body = _body(below, rows.data, mapping)
     if ds.name == "targets":
         body = _unpivot_years(body)
-    frame, parse_findings = conform(ds, body, sheet.name, _labels(mapping, header))
+    frame, parse_findings = conform(ds, body, name, labels)
     findings += parse_findings
+    frame, used, period_source, period_text, period_findings = apply_period(ds, frame, found, period, name)
+    findings += period_findings
     if ds.has_commune:
-        frame, commune_findings = resolve_communes(frame, communes, sheet.name, _labels(mapping, header))
+        frame, commune_findings = resolve_communes(frame, communes, name, labels)
         findings += commune_findings
-    findings += _missing_columns(ds, frame)
-    headers = {col: str(header[pos]) for pos, col in mapping.items()}
-    return Table(ds.name, sheet.name, header_idx + 1, frame, headers, ignored, findings)
+    findings += _missing_columns(ds, frame) + _no_rows(found, frame)
+    findings += total_findings(found, rows, frame, labels) + _below_footer(found, rows)
+    headers = {col: found.header(pos) for pos, col in mapping.items()}
+    return Table(ds.name, name, found.header_row, frame, headers, ignored, findings,
+                 header_rows=found.bottom - found.top + 1, period=used, period_source=period_source,
+                 period_text=period_text, skipped_rows=rows.skipped, sheet_names=[s.name for s in sheets],
+                 matching_sheets=matching)
 
 
-def _map_columns(ds: Dataset, sheet: Sheet, header_idx: int, header: list) -> tuple[dict[int, str], list[str], list[Finding]]:
+def _locate(path: Path, source: sources.Source, sheets: list[Sheet], dataset: str | None,
+            sheet: str | None) -> tuple[layout.Layout, list[str]]:
+    """layout.locate, or why no table was found: garbled legacy text, a text file named .xlsx, no header."""
+    try:
+        return layout.locate(sheets, dataset, sheet)
+    except IngestError as exc:
+        if _garbled(sheets):
+            raise IngestError(sources.legacy_refusal(path.name)) from None
+        if source.kind == "text" and path.suffix.lower() in (*sources.XLSX_SUFFIXES, ".xls"):
+            raise IngestError(f"Không mở được tệp Excel '{path.name}': nội dung tệp là văn bản thường, không phải "
+                              "bảng tính, và không có bảng số liệu nào trong đó. Hãy mở tệp gốc bằng Excel, chọn "
+                              "Lưu thành (Save As) → Excel Workbook (.xlsx) rồi tải lên lại.") from None
+        raise IngestError(f"Tệp '{path.name}': {exc}") from None
+
+
+def _commune_test(communes: CommuneIndex | None):
+    """Whether a text names a commune (current or former), for telling data rows from headings."""
+    if communes is None:
+        return None
+    return lambda text: communes.resolve_name(text).code is not None
+
+
+def _garbled(sheets: list[Sheet]) -> bool:
+    """Text that looks like TCVN3/VNI read as Unicode but that no conversion made readable."""
+    texts = [c for s in sheets for row in s.rows[:HEADER_SCAN_ROWS] for c in row if isinstance(c, str) and not c.isascii()]
+    odd = sum(1 for t in texts for ch in t if ch in sources.LEGACY_MARKS)
+    letters = sum(1 for t in texts for ch in t if ch.isalpha() and not ch.isascii())
+    return letters >= 5 and odd >= letters * 0.3
+
+
+def _reading_notes(source: sources.Source, found: layout.Layout, matching: list[str], sheet: str | None) -> list[Finding]:
+    """Warnings about how the file was read: content vs extension, encoding, several tables."""
+    notes = [Finding(WARNING, source.note, rule="file_type")] if source.note else []
+    notes += [Finding(WARNING, note, found.sheet.name, rule="encoding") for note in found.sheet.notes]
+    if sheet is None and len(matching) > 1:
+        others = ", ".join(f"'{n}'" for n in matching if n != found.sheet.name)
+        notes.append(Finding(WARNING, f"tệp có {len(matching)} trang tính có bảng số liệu; đã đọc trang '{found.sheet.name}'. "
+                                      f"Để nạp trang khác ({others}), hãy chọn trang tính trên trang tải lên hoặc dùng --sheet",
+                             found.sheet.name, rule="several_sheets"))
+    return notes
+
+
+def _map_columns(found: layout.Layout) -> tuple[dict[int, str], list[str], list[Finding]]:
     mapping: dict[int, str] = {}
     ignored, findings = [], []
-    for pos, cell in enumerate(header):
-        column = match_header(ds, cell)
+    for pos in range(len(found.levels)):
+        column = found.mapping.get(pos)
+        header = found.header(pos)
         if column is None:
-            if values.clean_text(cell):
-                ignored.append(str(values.clean_text(cell)))
+            if header:
+                ignored.append(header)
         elif column in mapping.values():
             findings.append(Finding(WARNING, "cột trùng tên với một cột trước đó; chỉ dùng cột đầu tiên",
-                                    sheet.name, header_idx + 1, str(cell), rule="duplicate_header"))
+                                    found.sheet.name, found.header_row, header, rule="duplicate_header"))
         else:
             mapping[pos] = column
     return mapping, ignored, findings
 
 
-def _labels(mapping: dict[int, str], header: list) -> dict[str, str]:
-    labels = {col: str(values.clean_text(header[pos])) for pos, col in mapping.items()}
+def _labels(found: layout.Layout, mapping: dict[int, str]) -> dict[str, str]:
+    labels = {col: found.header(pos) for pos, col in mapping.items()}
     if any(c.startswith("year:") for c in labels):
         labels["target_text"] = "Giá trị chỉ tiêu"
     return labels
 
 
-def _body(sheet: Sheet, header_idx: int, header: list, mapping: dict[int, str]) -> pd.DataFrame:
-    """The rows under the header, mapped columns only, blank rows dropped, with source_row."""
-    rows = sheet.rows[header_idx + 1:]
-    positions = list(mapping)
-    data = {mapping[p]: [row[p] if p < len(row) else None for row in rows] for p in positions}
-    body = pd.DataFrame(data, dtype="object")
-    body = body.mask(body.isna() | body.isin(["", " "]), None)
-    body["source_row"] = range(header_idx + 2, header_idx + 2 + len(rows))
-    blank = body[list(mapping.values())].isna().all(axis=1)
-    return body[~blank].reset_index(drop=True)
+def _below_header(found: layout.Layout) -> pd.DataFrame:
+    """Every row under the header band, all columns, indexed by 0-based sheet row."""
+    start = found.bottom + 1
+    rows = found.sheet.rows[start:]
+    width = max(len(found.levels), max((len(r) for r in rows[:1]), default=0))
+    if not rows:
+        return pd.DataFrame(columns=range(width), dtype="object")
+    return pd.DataFrame(rows, dtype="object", index=range(start, start + len(rows)))
+
+
+def _body(below: pd.DataFrame, data_rows: list[int], mapping: dict[int, str]) -> pd.DataFrame:
+    """The data rows, mapped columns only, empty text as None, with source_row."""
+    body = below.reindex(index=data_rows, columns=list(mapping)).rename(columns=mapping).reset_index(drop=True)
+    for column in body.columns:
+        cells = body[column]
+        empty = cells.isna() | (cells == "") | (cells == " ")
+        if empty.any():
+            body[column] = cells.where(~empty, None)
+    body["source_row"] = [i + 1 for i in data_rows]
+    return body
 
 
 def _unpivot_years(body: pd.DataFrame) -> pd.DataFrame:
@@ -225,8 +230,9 @@ def _unpivot_years(body: pd.DataFrame) -> pd.DataFrame:
     keep = [c for c in body.columns if c not in year_cols]
     long = body.melt(id_vars=keep, value_vars=year_cols, var_name="year", value_name="target_text")
     long["year"] = long["year"].str.removeprefix("year:").astype(int)
-    long = long[~long["target_text"].map(values.is_blank)]
-    long["indicator_code"] = long["indicator_code"].map(_indicator_code)
+    long = long.loc[~long["target_text"].map(values.is_blank).astype(bool)]
+    if "indicator_code" in long.columns:  # else the suite reports the missing column
+        long["indicator_code"] = long["indicator_code"].map(_indicator_code)
     return long.sort_values(["source_row", "year"]).reset_index(drop=True)
 
 
@@ -278,24 +284,29 @@ def resolve_communes(frame: pd.DataFrame, index: CommuneIndex | None, sheet: str
     """
     if index is None or not ({"commune_code", "commune_name"} & set(frame.columns)):
         return frame, []
-    pairs = pd.DataFrame({
-        "code": frame["commune_code"] if "commune_code" in frame.columns else None,
-        "name": frame["commune_name"] if "commune_name" in frame.columns else None,
-    }, index=frame.index).astype("object")
-    pairs = pairs.where(pairs.notna(), None)
-    resolved: dict[tuple, tuple[str | None, Finding | None]] = {}
-    codes, findings = [], []
-    for row, code, name in zip(frame["source_row"], pairs["code"], pairs["name"], strict=False):
-        if (code, name) not in resolved:
-            resolved[(code, name)] = _resolve_one(index, code, name, sheet, 0, labels)
-        result, finding = resolved[(code, name)]
-        codes.append(result)
-        if finding:
-            findings.append(Finding(finding.severity, finding.message, sheet, int(row), finding.column,
-                                    finding.value, finding.rule))
+    code = _as_text(frame["commune_code"]) if "commune_code" in frame.columns else pd.Series("", index=frame.index)
+    name = _as_text(frame["commune_name"]) if "commune_name" in frame.columns else pd.Series("", index=frame.index)
+    key = code + "\x1f" + name
+    resolved: dict[str, tuple[str | None, Finding | None]] = {}
+    for pair in pd.unique(key):
+        c, n = pair.split("\x1f")
+        resolved[pair] = _resolve_one(index, c or None, n or None, sheet, 0, labels)
+    codes = key.map({k: v[0] for k, v in resolved.items()})
+    findings = []
+    flagged = {k: f for k, (_, f) in resolved.items() if f is not None}
+    if flagged:
+        hits = key.isin(list(flagged))
+        for row, k in zip(frame["source_row"][hits], key[hits], strict=True):
+            f = flagged[k]
+            findings.append(Finding(f.severity, f.message, sheet, int(row), f.column, f.value, f.rule))
     frame = frame.drop(columns=["commune_name"], errors="ignore")
-    frame["commune_code"] = pd.Series(codes, index=frame.index, dtype="object")
+    frame["commune_code"] = codes.astype("object").where(codes.notna(), None)
     return frame, findings
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Parsed codes/names as text, '' for missing (they contain no U+001F)."""
+    return series.astype("object").where(series.notna(), "").astype(str)
 
 
 def _resolve_one(index: CommuneIndex, code, name, sheet: str, row: int, labels: dict[str, str]) -> tuple[str | None, Finding | None]:
@@ -315,6 +326,8 @@ def _resolve_one(index: CommuneIndex, code, name, sheet: str, row: int, labels: 
     result = index.resolve_name(name)
     if result.code is None:
         return None, Finding(ERROR, result.error, sheet, row, name_label, name, "commune")
+    if result.warning:
+        return result.code, Finding(WARNING, result.warning, sheet, row, name_label, name, "commune_former")
     return result.code, None
 
 
@@ -324,3 +337,118 @@ def _missing_columns(ds: Dataset, frame: pd.DataFrame) -> list[Finding]:
         labels = ", ".join(ds.column(c).label for c in ds.one_of)
         return [Finding(ERROR, f"bảng không có cột số liệu nào; cần ít nhất một trong: {labels}", rule="one_of")]
     return []
+
+
+# ---------------------------------------------------------------- period, totals
+
+
+def apply_period(ds: Dataset, frame: pd.DataFrame, found: layout.Layout, period: dict[str, date] | str | None,
+                 sheet: str) -> tuple[pd.DataFrame, dict | None, str | None, str | None, list[Finding]]:
+    """Fill the period columns the table lacks: from `period` when given, else from the title.
+
+    Returns (frame, period used, "given" | "title" | None, title text, findings).
+    """
+    columns = values.PERIOD_COLUMNS.get(ds.name, ())
+    missing = [c for c in columns if c not in frame.columns]
+    if not missing:
+        return frame, None, None, None, []
+    source, text, row = "given", None, None
+    if isinstance(period, str):
+        try:
+            period = values.parse_period(period, ds.name)
+        except ValueError as exc:
+            return frame, None, None, None, [Finding(ERROR, str(exc), sheet, None, "Kỳ báo cáo", rule="period_missing")]
+    if not period:
+        period, text, row = layout.title_period(found)
+        source = "title"
+        if not period:
+            return frame, None, None, None, [_period_missing(ds, sheet, text, row)]
+    lacking = [c for c in missing if not period.get(c)]
+    if lacking:
+        return frame, None, None, None, [_period_missing(ds, sheet, text, row)]
+    frame = frame.copy()
+    for column in missing:
+        frame[column] = pd.Series(pd.Timestamp(period[column]), index=frame.index).astype("datetime64[us]")
+    findings = []
+    if source == "title":
+        findings.append(Finding(WARNING, f"bảng không có cột kỳ báo cáo; dùng kỳ ghi ở tiêu đề: {_period_vi(period)}. "
+                                         "Nếu sai, hãy nhập kỳ đúng (ô 'Kỳ báo cáo' trên trang tải lên, --period khi dùng dòng lệnh)",
+                                sheet, row, "Kỳ báo cáo", text, rule="period_from_title"))
+    return frame, dict(period), source, text, findings
+
+
+def _period_missing(ds: Dataset, sheet: str, text: str | None, row: int | None) -> Finding:
+    labels = " / ".join(ds.column(c).label for c in values.PERIOD_COLUMNS[ds.name])
+    said = f"tiêu đề ghi '{text}' nhưng bộ dữ liệu này cần {values.PERIOD_EXAMPLES[ds.name]}" if text \
+        else "tiêu đề cũng không ghi kỳ báo cáo"
+    return Finding(ERROR, f"bảng không có cột {labels} và {said}. Hãy nhập kỳ báo cáo (ô 'Kỳ báo cáo' trên trang tải "
+                          f"lên, hoặc --period khi dùng dòng lệnh): {values.PERIOD_EXAMPLES[ds.name]}",
+                   sheet, row, "Kỳ báo cáo", text, rule="period_missing")
+
+
+def _period_vi(period: dict[str, date]) -> str:
+    if "period_start" in period:
+        return f"từ {period['period_start']:%d/%m/%Y} đến {period['period_end']:%d/%m/%Y}"
+    if "period" in period:
+        return f"tháng {period['period']:%m/%Y}"
+    return f"ngày {period['snapshot_date']:%d/%m/%Y}"
+
+
+TOTAL_VI = {"total": "dòng tổng cộng", "subtotal": "dòng cộng", "group": "dòng nhóm"}
+
+
+def total_findings(found: layout.Layout, rows: layout.Rows, frame: pd.DataFrame, labels: dict[str, str]) -> list[Finding]:
+    """A warning for every total whose detail rows do not add up to it (column, as written, the sum)."""
+    ds = found.dataset
+    if not rows.totals or ds.name == "targets":
+        return []
+    numeric = [(p, c) for p, c in found.mapping.items() if c in frame.columns and ds.column(c).kind in ("int", "num")]
+    by_row = frame.set_index("source_row")
+    findings = []
+    for total in rows.totals:
+        covered = [i + 1 for i in total.covers]
+        if not covered:
+            continue
+        for pos, column in numeric:
+            cell = found.sheet.rows[total.row][pos] if pos < len(found.sheet.rows[total.row]) else None
+            written = _number(cell)
+            if written is None:
+                continue
+            summed = float(pd.to_numeric(by_row.loc[covered, column], errors="coerce").sum(skipna=True))
+            if not math.isclose(written, summed, rel_tol=1e-9, abs_tol=0.005):
+                span = f"dòng {covered[0]}–{covered[-1]}" if len(covered) > 1 else f"dòng {covered[0]}"
+                message = (f"{TOTAL_VI[total.kind]} ghi {formatting.number(written, _decimals(written))} nhưng cộng "
+                           f"{len(covered)} dòng chi tiết ({span}) được {formatting.number(summed, _decimals(summed))}")
+                findings.append(Finding(WARNING, message, found.sheet.name, total.row + 1, labels.get(column, column),
+                                        str(values.clean_text(cell)), rule="total_mismatch", canonical=column))
+    return findings
+
+
+def _number(cell: object) -> float | None:
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, (int, float)):
+        return None if isinstance(cell, float) and math.isnan(cell) else float(cell)
+    if isinstance(cell, str) and cell.strip():
+        try:
+            return values.number_from_text(cell)
+        except ValueError:
+            return None
+    return None
+
+
+def _decimals(x: float) -> int:
+    return 0 if float(x).is_integer() else 2
+
+
+def _no_rows(found: layout.Layout, frame: pd.DataFrame) -> list[Finding]:
+    if len(frame):
+        return []
+    return [Finding(ERROR, f"bảng không có dòng số liệu nào dưới dòng tiêu đề cột {found.header_row} (các dòng đều trống, "
+                           "là dòng tổng cộng hoặc chữ ký); hãy kiểm tra lại tệp", found.sheet.name, rule="no_rows")]
+
+
+def _below_footer(found: layout.Layout, rows: layout.Rows) -> list[Finding]:
+    return [Finding(WARNING, "dòng có số liệu nằm dưới phần chữ ký/ghi chú nên không được đọc; "
+                             "nếu đây là số liệu, hãy chuyển lên trong bảng", found.sheet.name, i + 1, rule="below_footer")
+            for i in rows.below_footer]

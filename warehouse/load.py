@@ -81,36 +81,45 @@ def sha256_of(path: Path) -> str:
 
 
 def known_communes(con: duckdb.DuckDBPyConnection) -> CommuneIndex:
-    """The communes names resolve against: the warehouse's current units, else the reference list."""
+    """The communes names resolve against: the warehouse's current units, else the reference list.
+
+    The former units' names (merged_from) come from the same place.
+    """
     try:
-        rows = con.execute("select commune_code, commune_name from stg_communes where is_current").fetchall()
+        rows = con.execute("select commune_code, commune_name, merged_from from stg_communes where is_current").fetchall()
     except duckdb.CatalogException:  # views not built yet: the reference list
         rows = []
     if not rows:
         with open(REFERENCE_COMMUNES, encoding="utf-8") as fh:
-            rows = [(r["commune_code"], r["commune_name"]) for r in csv.DictReader(fh)]
-    return CommuneIndex(rows)
+            rows = [(r["commune_code"], r["commune_name"], r["merged_from"]) for r in csv.DictReader(fh)]
+    return CommuneIndex([(code, name) for code, name, _ in rows], {code: merged for code, _, merged in rows})
 
 
-def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
-    """The load that already brought in this exact file and still counts."""
+def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None = None) -> int | None:
+    """The load that already brought in this exact file (that sheet of it, when named) and still counts."""
     row = con.execute("""
         select load_id from meta.loads
-        where sha256 = ? and status = 'loaded' and retracted_at is null
+        where sha256 = ? and status = 'loaded' and retracted_at is null and (?::varchar is null or sheet = ?)
         order by load_id limit 1
-    """, [sha256]).fetchone()
+    """, [sha256, sheet, sheet]).fetchone()
     return row[0] if row else None
+
+
+def _duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None, period) -> int | None:
+    """A file loaded again with a period typed by the analyst is a new load (the newest wins)."""
+    return None if period else find_duplicate(con, sha256, sheet)
 
 
 # ---------------------------------------------------------------- check
 
 
-def check_file(path: Path, dataset: str | None, communes: CommuneIndex) -> tuple[ingest.Table | None, list[Finding], dict]:
-    """Read and validate a file without touching the warehouse."""
+def check_file(path: Path, dataset: str | None, communes: CommuneIndex, *, sheet: str | None = None,
+               period: dict | str | None = None) -> tuple[ingest.Table | None, list[Finding], dict]:
+    """Read and validate a file without touching the warehouse (`sheet`, `period`: see ingest.read_table)."""
     timings = {}
     t0 = time.perf_counter()
     try:
-        table = ingest.read_table(path, dataset, communes)
+        table = ingest.read_table(path, dataset, communes, sheet=sheet, period=period)
     except ingest.IngestError as exc:
         return None, [Finding(ERROR, str(exc), rule="read")], {"read": time.perf_counter() - t0}
     timings["read"] = time.perf_counter() - t0
@@ -122,10 +131,16 @@ def check_file(path: Path, dataset: str | None, communes: CommuneIndex) -> tuple
 
 
 def _drop_echoes(gx_findings: list[Finding], read_findings: list[Finding]) -> list[Finding]:
-    """A cell that could not be read is NULL: don't also report it as 'empty'."""
-    flagged = {f.row for f in read_findings if f.row is not None}
+    """A cell that could not be read is NULL: don't also report it as 'empty'; rows whose commune could
+    not be resolved (NULL code) are not 'duplicate keys' of each other; a period reported missing by
+    the reader is not reported again as a missing column. (Warnings echo nothing.)"""
+    flagged = {f.row for f in read_findings if f.row is not None and f.severity == ERROR}
+    no_commune = {f.row for f in read_findings if f.rule == "commune" and f.severity == ERROR}
+    no_period = any(f.rule == "period_missing" for f in read_findings)
     return [f for f in gx_findings
-            if not (f.rule == "expect_column_values_to_not_be_null" and f.row in flagged)]
+            if not (f.rule == "expect_column_values_to_not_be_null" and f.row in flagged)
+            and not (f.rule == "expect_compound_columns_to_be_unique" and f.row in no_commune)
+            and not (no_period and f.rule == "expect_column_to_exist" and f.canonical in ingest.PERIOD_COLUMN_NAMES)]
 
 
 # ---------------------------------------------------------------- write
@@ -255,21 +270,23 @@ def _insert_rows(con, dataset: str, frame: pd.DataFrame, load_id: int) -> None:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, dataset: str | None = None, *,
-              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None) -> LoadResult:
+              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None,
+              sheet: str | None = None, period: dict | str | None = None) -> LoadResult:
     """Validate and load one file with an open read-write connection."""
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
-    result.previous_load_id = find_duplicate(con, result.sha256)
+    result.previous_load_id = _duplicate(con, result.sha256, sheet, period)
     if result.previous_load_id is not None:
         return result
-    table, findings, timings = check_file(path, dataset, known_communes(con))
+    table, findings, timings = check_file(path, dataset, known_communes(con), sheet=sheet, period=period)
     _settle(result, table, findings, timings)
     write_load(con, result, path, loaded_by=loaded_by or _user(), is_sample=is_sample)
     return result
 
 
 def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = None,
-              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None) -> LoadResult:
+              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None,
+              sheet: str | None = None, period: dict | str | None = None) -> LoadResult:
     """Load a file into the warehouse file, holding the write lock only to look up and to write.
 
     The slow part (reading, great-expectations) runs without the lock, so the
@@ -278,14 +295,14 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
     with db.write_connection(db_file) as con:
-        result.previous_load_id = find_duplicate(con, result.sha256)
+        result.previous_load_id = _duplicate(con, result.sha256, sheet, period)
         communes = known_communes(con)
     if result.previous_load_id is not None:
         return result
-    table, findings, timings = check_file(path, dataset, communes)
+    table, findings, timings = check_file(path, dataset, communes, sheet=sheet, period=period)
     _settle(result, table, findings, timings)
     with db.write_connection(db_file) as con:
-        result.previous_load_id = find_duplicate(con, result.sha256)  # a parallel load may have won
+        result.previous_load_id = _duplicate(con, result.sha256, sheet, period)  # a parallel load may have won
         if result.previous_load_id is not None:
             result.status = DUPLICATE
             return result

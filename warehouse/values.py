@@ -156,6 +156,8 @@ def month_end(d: date) -> date:
 
 
 def parse_date(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
+    if pd.api.types.infer_dtype(series, skipna=True) in ("datetime", "datetime64", "date", "empty"):
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[us]"), []  # Excel dates: fast path
     text_mask = _is_text(series)
     empty = _empty_mask(series, text_mask)
     parsed = series.map(_cached_date)
@@ -219,3 +221,115 @@ EXPECTED_VI = {
     "pct": "tỷ lệ phần trăm từ 0 đến 100, ví dụ 86,6 hoặc 86,6%",
     "year": "năm, ví dụ 2025",
 }
+
+
+# ---------------------------------------------------------------- periods
+
+PERIOD_COLUMNS = {"broadband": ("period",), "dvctt": ("period_start", "period_end"), "bdhvs": ("snapshot_date",)}
+_DATE = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
+_FULL_DATE = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})")
+_RANGE = re.compile(rf"{_DATE}\s*(?:-|đến|tới|→|—)\s*(?:ngày\s*)?{_DATE}")
+_SINGLE = re.compile(_DATE)
+_MONTH = re.compile(r"(?:tháng\s*|^)(\d{1,2})\s*(?:/|-|\.|năm)\s*(\d{4})")
+_QUARTER = re.compile(r"quý\s*(iv|i{1,3}|[1-4])\s*(?:/|-|năm)?\s*(\d{4})")
+_HALF = re.compile(r"6\s*tháng\s*(đầu|cuối)\s*năm\s*(\d{4})")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+PERIOD_EXAMPLES = {
+    "broadband": "tháng báo cáo, ví dụ 11/2025",
+    "dvctt": "khoảng thời gian, ví dụ 01/07/2025-30/10/2025",
+    "bdhvs": "ngày số liệu, ví dụ 18/11/2025",
+}
+
+
+PERIOD_KINDS = {"broadband": ("month", "range", "date"), "dvctt": ("range", "month"), "bdhvs": ("date", "range", "month")}
+
+
+def parse_period(text: str, dataset: str) -> dict[str, date]:
+    """The period an analyst types or a title states, as the dataset's period columns.
+
+    '01/07/2025-30/10/2025', 'Từ ngày 01/7/2025 đến ngày 30/10/2025', 'Tháng 11/2025', '11/2025',
+    'Quý III/2025', '6 tháng đầu năm 2025', 'Tính đến ngày 18/11/2025', '18/11/2025'.
+    Raises ValueError with a Vietnamese message.
+    """
+    if dataset not in PERIOD_COLUMNS:
+        raise ValueError(f"Bộ dữ liệu '{dataset}' không có kỳ báo cáo.")
+    spans = period_spans(text)
+    usable = [s for kind in PERIOD_KINDS[dataset] for s in spans if s[0] == kind]
+    if not usable:
+        if spans:
+            raise ValueError(f"'{clean_text(text)}' chỉ là một ngày; bộ dữ liệu hồ sơ TTHC cần {PERIOD_EXAMPLES[dataset]}.")
+        raise ValueError(f"Không đọc được kỳ báo cáo '{clean_text(text) or ''}'; cần {PERIOD_EXAMPLES[dataset]}.")
+    kind, start, end = usable[0]
+    if dataset == "broadband":
+        return {"period": month_end(end)}
+    if dataset == "bdhvs":
+        return {"snapshot_date": end}
+    return {"period_start": start, "period_end": end}
+
+
+def period_spans(text: str) -> list[tuple[str, date, date]]:
+    """Every ('range' | 'month' | 'date', start, end) stated in a free text, most explicit first."""
+    t = _SPACES.sub(" ", unicodedata.normalize("NFC", str(text or ""))).strip().lower()
+    t = _FULL_DATE.sub(lambda m: f"{m.group(1)}/{m.group(2)}/{m.group(3)}", t)
+    spans = []
+    for finder in (_find_range, _find_quarter, _find_half, _find_month, _find_date):
+        try:
+            found = finder(t)
+        except ValueError:  # 31/02/2025 and the like
+            continue
+        if found:
+            spans.append(found)
+    return spans
+
+
+def _find_range(t: str):
+    m = _RANGE.search(t)
+    if not m:
+        return None
+    g = [int(x) for x in m.groups()]
+    start, end = date(g[2], g[1], g[0]), date(g[5], g[4], g[3])
+    return ("range", start, end) if start <= end else None
+
+
+def _find_quarter(t: str):
+    m = _QUARTER.search(t)
+    if not m:
+        return None
+    q = _ROMAN.get(m.group(1)) or int(m.group(1))
+    year = int(m.group(2))
+    return "range", date(year, 3 * q - 2, 1), month_end(date(year, 3 * q, 1))
+
+
+def _find_half(t: str):
+    m = _HALF.search(t)
+    if not m:
+        return None
+    year = int(m.group(2))
+    return ("range", date(year, 1, 1), date(year, 6, 30)) if m.group(1) == "đầu" else ("range", date(year, 7, 1), date(year, 12, 31))
+
+
+def _find_month(t: str):
+    m = _MONTH.search(t)
+    if not m or not 1 <= int(m.group(1)) <= 12:
+        return None
+    first = date(int(m.group(2)), int(m.group(1)), 1)
+    return "month", first, month_end(first)
+
+
+def _find_date(t: str):
+    if _RANGE.search(t):
+        return None
+    m = _SINGLE.search(t)
+    if not m:
+        return None
+    d = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    return "date", d, d
+
+
+def period_label(period: dict[str, date]) -> str:
+    """How a period reads back: '01/07/2025-30/10/2025', '11/2025', '18/11/2025'."""
+    if "period_start" in period:
+        return f"{period['period_start']:%d/%m/%Y}-{period['period_end']:%d/%m/%Y}"
+    if "period" in period:
+        return f"{period['period']:%m/%Y}"
+    return f"{period['snapshot_date']:%d/%m/%Y}"
