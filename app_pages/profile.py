@@ -59,7 +59,8 @@ else:
     st.caption("Hạng x/n: thứ hạng trong n đơn vị báo cáo cùng kỳ (1 = cao nhất). «Thứ hạng»: lên / xuống bao nhiêu "
                "bậc so với kỳ trước. «Toàn tỉnh»: tỷ lệ toàn tỉnh; với số đếm (trạm BTS, học viên, chuyên đề, "
                "chứng nhận) là trung bình mỗi đơn vị.")
-    st.dataframe(leader.measures_table(measures), hide_index=True, width="stretch", height=35 * (len(measures) + 1) + 3)
+    st.dataframe(leader.measures_table(measures), hide_index=True, placeholder="–", width="stretch",
+                 height=35 * (len(measures) + 1) + 3)
     ui.export_button(leader.measures_export(measures), f"ho_so_{code}", key="profile_export",
                      formats=leader.MEASURES_EXPORT_FORMATS,
                      notes=[f"Hồ sơ {profile['commune_name']} (mã {code})",
@@ -77,7 +78,7 @@ if plan["target_year"] is not None:
                    "Khoảng «75–80 %» tính là đạt khi đạt cận dưới.")
         table = leader.commune_targets_table(targets)
         colors = {"Đạt": "color: #1b7f3b", "Chưa đạt": "color: #c62828; font-weight: 600"}
-        st.dataframe(table.style.map(lambda v: colors.get(v, ""), subset=["Kết quả"]), hide_index=True,
+        st.dataframe(table.style.map(lambda v: colors.get(v, ""), subset=["Kết quả"]), hide_index=True, placeholder="–",
                      width="stretch", column_config={
                          "Chỉ tiêu": st.column_config.TextColumn(width="large"),
                          "Đo bằng": st.column_config.TextColumn(width="medium"),
@@ -134,7 +135,7 @@ if len(peers) > 1:
         if rows:
             st.session_state["profile_commune"] = peers["commune_code"].iloc[rows[0]]
 
-    st.dataframe(styler, hide_index=True, width="stretch", on_select=open_peer, selection_mode="single-row",
+    st.dataframe(styler, hide_index=True, placeholder="–", width="stretch", on_select=open_peer, selection_mode="single-row",
                  key=f"profile_peers_{code}")
 elif pd.isna(profile["former_district"]) or not profile["former_district"]:
     st.caption("Danh mục không ghi huyện cũ của đơn vị này, nên không có nhóm so sánh cùng huyện.")

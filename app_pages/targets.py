@@ -38,7 +38,7 @@ st.caption(f"{summary['indicator_code'].nunique()} chỉ tiêu; {tracked['indica
            f"trong kho ({len(tracked)} số đo), toàn tỉnh đạt {met}/{len(tracked)}. Các chỉ tiêu khác chưa có số liệu "
            "trong kho: được liệt kê, không ước đoán.")
 st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết quả toàn tỉnh"]),
-             hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,
+             hide_index=True, placeholder="–", width="stretch", height=35 * (len(table) + 1) + 3,
              column_config={"STT": st.column_config.TextColumn(width=45), "Chỉ tiêu": st.column_config.TextColumn(width="large"),
                             "Mục tiêu": st.column_config.TextColumn(width=75), "Đo bằng": st.column_config.TextColumn(width="medium"),
                             "Toàn tỉnh": st.column_config.TextColumn(width=75), "Số xã đạt": st.column_config.TextColumn(width=75)})
@@ -84,7 +84,7 @@ per_year = pd.DataFrame({
 left, right = st.columns([2, 3])
 with left:
     st.markdown("**Toàn tỉnh và số xã đạt theo từng năm**")
-    st.dataframe(per_year, hide_index=True, width="stretch")
+    st.dataframe(per_year, hide_index=True, placeholder="–", width="stretch")
     st.caption("Mỗi năm so với số liệu mới nhất đến hết năm đó.")
 
 
@@ -162,7 +162,7 @@ if not judged.empty:
     event = st.dataframe(
         ui.styled(shown_rows, {"Thực tế": metric.format, "Còn thiếu": lambda v: leader.shortfall_text(metric, v)})
         .map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết quả"]),
-        hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        hide_index=True, placeholder="–", width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"targets_communes_{indicator_code}_{metric_name}_{year}",
     )
     ui.export_button(table, f"chi_tieu_{indicator_code}_{metric_name}_{year}", key="targets_communes_export",
@@ -178,4 +178,4 @@ if len(missing):
     st.caption(f"Chưa có số liệu ({len(missing)} đơn vị): {names}.")
 
 with st.expander("Toàn bộ chỉ tiêu của kế hoạch, theo năm"):
-    st.dataframe(ui.query("plan_matrix"), hide_index=True, width="stretch")
+    st.dataframe(ui.query("plan_matrix"), hide_index=True, placeholder="–", width="stretch")

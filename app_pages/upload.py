@@ -59,8 +59,13 @@ FORMATS = {"int": formatting.number, "num": lambda v: formatting.number(v, 2), "
 def preview(table, ds):
     """The first rows as read, under Vietnamese headers, in Vietnamese formats."""
     frame = table.frame.head(20)
+    if ds.has_commune and "commune_code" in frame.columns:  # the commune first, with the name it resolved to
+        names = ui.query("current_communes").set_index("commune_code")["commune_name"]
+        frame = frame.assign(commune_name=frame["commune_code"].map(names))
+        first = ["source_row", "commune_code", "commune_name"]
+        frame = frame[first + [c for c in frame.columns if c not in first]]
     kinds = {c.name: c.kind for c in ds.columns}
-    labels = {"source_row": "Dòng", **{c.name: c.label for c in ds.columns}}
+    labels = {"source_row": "Dòng", **{c.name: c.label for c in ds.columns}, "commune_name": "Đơn vị (theo danh mục)"}
     formats = {labels[c]: FORMATS[kinds[c]] for c in frame.columns if kinds.get(c) in FORMATS}
     return ui.styled(frame.rename(columns=labels), formats)
 
@@ -107,13 +112,13 @@ if table is not None:
         c1.caption("Cột không dùng: " + ", ".join(table.ignored_headers))
     skipped = pd.DataFrame(layout.describe_skipped(table.skipped_rows), columns=["Dòng", "Không đọc vì"])
     c2.dataframe(skipped, hide_index=True, width="stretch")
-    st.dataframe(preview(table, ds), hide_index=True, width="stretch")
+    st.dataframe(preview(table, ds), hide_index=True, width="stretch", placeholder="–")
 
 errors = [f for f in findings if f.severity == "error"]
 warnings = [f for f in findings if f.severity == "warning"]
 if findings:
     st.subheader(f"Kết quả kiểm tra: {len(errors)} lỗi, {len(warnings)} cảnh báo")
-    st.dataframe(ui.findings_frame(findings), hide_index=True, width="stretch")
+    ui.table(ui.findings_frame(findings), {})
 if errors or period_error:
     st.error("Tệp có lỗi nên chưa thể nạp. Hãy sửa các ô được nêu ở trên rồi tải lại.", icon=":material/error:")
     st.stop()
