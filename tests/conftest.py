@@ -97,3 +97,22 @@ def seeded_copy(seeded_db, tmp_path) -> Path:
     path.parent.mkdir()
     shutil.copyfile(seeded_db, path)
     return path
+
+
+@pytest.fixture
+def open_page(seeded_db, monkeypatch):
+    """Run the app under AppTest with URL parameters, then switch to `page`; on the sample warehouse unless `db`."""
+    from streamlit.testing.v1 import AppTest
+
+    def run(page: str | None = None, db: Path | None = None, **params):
+        monkeypatch.setenv("WAREHOUSE_DB", str(db or seeded_db))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run

@@ -1,16 +1,14 @@
 """The printable brief: figures hand-checked on the sample warehouse, self-contained HTML, the page around it."""
 
+import functools
 import re
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from warehouse import brief, queries
 
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
 
 
@@ -101,19 +99,8 @@ def test_no_laggards_says_so(seeded_con):
 
 
 @pytest.fixture
-def brief_page(seeded_db, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DB", str(seeded_db))
-
-    def open_(**params):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page("app_pages/brief.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_
+def brief_page(open_page):
+    return functools.partial(open_page, "app_pages/brief.py")
 
 
 def test_page_reads_its_filters_from_the_url_and_shows_the_brief(brief_page):

@@ -1,33 +1,21 @@
 """So sánh xã: the view a URL names, the target and province lines, the second measure's period,
 allow-lists; the target in force; the placeholder profile page the charts open."""
 
+import functools
 import json
 from datetime import date
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from warehouse import load, queries
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPARE = "app_pages/compare.py"
 
 
 @pytest.fixture
-def app(seeded_db, monkeypatch):
-    def make(page=COMPARE, db=None, **params):
-        monkeypatch.setenv("WAREHOUSE_DB", str(db or seeded_db))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page(page).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return make
+def app(open_page):
+    return functools.partial(open_page, COMPARE)
 
 
 def charts(at) -> dict:
@@ -129,11 +117,3 @@ def test_a_range_target_is_drawn_as_a_band(app, seeded_copy, make_xlsx):
     assert "chỉ tiêu đến năm 2025: 75–80 %" in captions(at)
     spec, _ = charts(at)["compare_rank_chart"]
     assert "rect" in [layer["mark"]["type"] for layer in spec["layer"]]
-
-
-def test_profile_placeholder_reads_the_commune_from_the_url(app):
-    at = app("app_pages/profile.py", commune="21292")
-    assert at.title[0].value == "Hồ sơ xã" and at.subheader[0].value == "Xã Sơn Hạ"
-    at = app("app_pages/profile.py", commune="99999")
-    assert at.info and not at.subheader
-

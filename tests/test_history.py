@@ -1,5 +1,6 @@
 """History: a corrected resend supersedes, retract brings the earlier values back, findings export inert."""
 
+import functools
 import io
 import os
 import subprocess
@@ -9,7 +10,6 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import ui
 from warehouse import db, exports, load, queries
@@ -54,19 +54,8 @@ def test_cli_corrected_resend_wins_and_retracting_it_brings_the_first_back(db_fi
 
 
 @pytest.fixture
-def history_page(seeded_copy, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DB", str(seeded_copy))
-
-    def open_page(**params) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page("app_pages/history.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_page
+def history_page(open_page, seeded_copy):
+    return functools.partial(open_page, "app_pages/history.py", db=seeded_copy)
 
 
 def rows_by_load(at):

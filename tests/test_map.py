@@ -2,12 +2,12 @@
 there is no data, the view from the URL, nothing fetched over the network."""
 
 import csv
+import functools
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from warehouse import geo, load, metrics
 
@@ -16,18 +16,8 @@ MAP = "app_pages/map.py"
 
 
 @pytest.fixture
-def map_page(seeded_db, monkeypatch):
-    def make(db=None, **params):
-        monkeypatch.setenv("WAREHOUSE_DB", str(db or seeded_db))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page(MAP).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return make
+def map_page(open_page):
+    return functools.partial(open_page, MAP)
 
 
 def map_spec(at) -> dict:

@@ -3,27 +3,11 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "app_pages").glob("*.py"))
 
 
-def run(db, page=None, **params):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-@pytest.fixture
-def seeded(seeded_db, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DB", str(seeded_db))
-    return seeded_db
 
 
 def badges(at) -> list[str]:
@@ -31,8 +15,8 @@ def badges(at) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_draws_the_header(seeded, page):
-    at = run(seeded, page, commune="21421")
+def test_every_page_draws_the_header(open_page, page):
+    at = open_page(page, commune="21421")
     assert at.title
     shown = badges(at)
     assert any("Dữ liệu mẫu" in b for b in shown)
@@ -42,7 +26,7 @@ def test_every_page_draws_the_header(seeded, page):
                          "BDHVS ngày 18/11/2025 (nạp {d})".format(d=freshness[0].split("(nạp ")[1][:10])]
 
 
-def test_quality_badge_counts_the_warnings_of_the_latest_load(seeded_copy, make_xlsx, monkeypatch):
+def test_quality_badge_counts_the_warnings_of_the_latest_load(open_page, seeded_copy, make_xlsx):
     from warehouse import load
 
     path = make_xlsx([["Tên xã", "Từ ngày", "Đến ngày", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến",
@@ -50,14 +34,13 @@ def test_quality_badge_counts_the_warnings_of_the_latest_load(seeded_copy, make_
                       ["Xã Minh Long", "01/01/2025", "30/06/2025", "1.686", "1.644", 47]])
     result = load.load_path(path, db_file=seeded_copy)
     assert result.status == load.LOADED and len(result.warnings) == 1
-    monkeypatch.setenv("WAREHOUSE_DB", str(seeded_copy))
-    at = run(seeded_copy, "app_pages/history.py")
+    at = open_page("app_pages/history.py", db=seeded_copy)
     [badge] = [b for b in badges(at) if "Kiểm tra dữ liệu" in b]
     assert badge.startswith(":orange-badge[") and "1 cảnh báo" in badge
 
 
-def test_overview_judges_the_province_against_the_plan_year(seeded):
-    at = run(seeded)
+def test_overview_judges_the_province_against_the_plan_year(open_page):
+    at = open_page()
     shown = badges(at)
     # 2025 targets of the sample plan: 5G "50" (20,9 % province-wide: missed), online "≥70" (81,7 %: met)
     assert any("Chỉ tiêu 2025: 50 % · Chưa đạt" in b and b.startswith(":red-badge") for b in shown)
@@ -68,9 +51,8 @@ def test_overview_judges_the_province_against_the_plan_year(seeded):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_a_warehouse_with_only_the_communes(db_file, monkeypatch, page):
-    monkeypatch.setenv("WAREHOUSE_DB", str(db_file))
-    at = run(db_file, page, commune="21421")
+def test_every_page_runs_on_a_warehouse_with_only_the_communes(open_page, db_file, page):
+    at = open_page(page, db=db_file, commune="21421")
     assert at.title
     assert not [c.value for c in at.caption if c.value.startswith("Số liệu mới nhất")]  # no data, no freshness line
     assert any("Kiểm tra dữ liệu: không có cảnh báo" in b for b in badges(at))

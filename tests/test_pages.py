@@ -7,23 +7,12 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PAGES = ["app_pages/overview.py", "app_pages/compare.py", "app_pages/bdhvs.py", "app_pages/upload.py", "app_pages/history.py"]
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "app_pages").glob("*.py"))
 
 
 @pytest.fixture
-def app(seeded_db, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DB", str(seeded_db))
-
-    def make(page=None, **params):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
-
-    return make
+def app(open_page):
+    return open_page
 
 
 @pytest.mark.parametrize("page", PAGES)

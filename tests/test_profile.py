@@ -1,28 +1,15 @@
 """Hồ sơ xã under AppTest on the sample warehouse: figures hand-checked, the commune from the URL validated."""
 
-from pathlib import Path
+import functools
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "app_pages/profile.py"
 
 
 @pytest.fixture
-def profile(seeded_db, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DB", str(seeded_db))
-
-    def open_(**params):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page(PAGE).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_
+def profile(open_page):
+    return functools.partial(open_page, PAGE)
 
 
 def measures(at):

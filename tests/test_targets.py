@@ -1,30 +1,17 @@
 """Chỉ tiêu: targets as written, attainment per year, untracked indicators listed, the view in the URL."""
 
-from pathlib import Path
+import functools
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from warehouse import metrics
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "app_pages/targets.py"
 
 
 @pytest.fixture
-def targets(seeded_db, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DB", str(seeded_db))
-
-    def open_(**params):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page(PAGE).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_
+def targets(open_page):
+    return functools.partial(open_page, PAGE)
 
 
 @pytest.mark.parametrize("args, text", [
