@@ -38,6 +38,7 @@ test-browser: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+	$(PY) bench/memory.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
