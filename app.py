@@ -8,6 +8,7 @@ import streamlit as st
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
+import access  # noqa: E402
 import ui  # noqa: E402
 from warehouse import db  # noqa: E402
 
@@ -41,7 +42,7 @@ pages = [
     st.Page("app_pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
     # hidden from viewers; the page itself refuses them (a link to /upload gets a login form)
     st.Page("app_pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:",
-            visibility="visible" if ui.is_analyst() else "hidden"),
+            visibility="visible" if access.is_analyst() else "hidden"),
     st.Page("app_pages/history.py", title="Lịch sử tải", icon=":material/history:"),
 ]
 page = st.navigation(pages)
@@ -49,5 +50,5 @@ try:
     sidebar()
 except FileNotFoundError as exc:
     ui.warehouse_missing(exc)
-ui.account_box()
+access.account_box()
 page.run()

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+import access
 import ui
 from warehouse import datasets, formatting
 
@@ -87,7 +88,7 @@ else:
     ui.export_button(findings, f"ket_qua_kiem_tra_lan_nap_{load_id}", key="history_findings_export",
                      notes=[f"Kết quả kiểm tra lần nạp #{load_id}: {row['file_name']}"])
 
-if not ui.is_analyst():
+if not access.is_analyst():
     st.caption(":material/lock: Tải tệp gốc và thu hồi lần nạp dành cho chuyên viên (đăng nhập ở thanh bên trái).")
     st.stop()
 

@@ -3,13 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+import access
 import ui
 from warehouse import datasets, formatting, layout, load, values
 
 AUTO = "auto"
 
 ui.page_header("Tải dữ liệu lên")
-ui.require_analyst("upload_auth")  # viewers get a login form (or why not) and nothing below
+access.require_analyst("upload_auth")  # viewers get a login form (or why not) and nothing below
 st.caption("Mỗi tệp được kiểm tra (great-expectations) trước khi vào kho. Có lỗi thì không ghi dòng nào; "
            "cảnh báo được ghi lại và tệp vẫn được nạp. Tệp gốc được lưu lại.")
 
@@ -126,7 +127,7 @@ if not findings:
     st.success("Tệp đạt mọi kiểm tra.", icon=":material/check_circle:")
 
 if st.button("Nạp vào kho", type="primary", icon=":material/database_upload:", key="upload_load"):
-    loaded_by = ui.require_analyst("upload_load_auth")  # checked again when clicked
+    loaded_by = access.require_analyst("upload_load_auth")  # checked again when clicked
     with st.spinner("Đang nạp…"):
         result = load.load_path(path, table.dataset, file_name=uploaded.name, loaded_by=loaded_by,
                                 sheet=table.sheet, period=period)
