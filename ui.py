@@ -155,15 +155,6 @@ def export_button(frame: pd.DataFrame, file_stem: str, *, key: str, formats: dic
     )
 
 
-def period_label(dataset: str, period_start: Any, period_end: Any) -> str:
-    """How a period reads: 'tháng 11/2025', '01/07/2025 – 30/10/2025', 'ngày 18/11/2025'."""
-    if dataset == "broadband":
-        return f"tháng {pd.Timestamp(period_end):%m/%Y}"
-    if dataset == "dvctt" and period_start is not None and not pd.isna(period_start):
-        return f"{formatting.day(period_start)} – {formatting.day(period_end)}"
-    return f"ngày {formatting.day(period_end)}"
-
-
 def warehouse_missing(exc: Exception) -> None:
     st.error(str(exc), icon=":material/database_off:")
     st.stop()

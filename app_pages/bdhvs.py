@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from warehouse import formatting
+from warehouse import formatting, metrics
 
 ui.page_header("Bình dân học vụ số — xếp hạng các xã")
 st.caption("Hạng do kho dữ liệu tính (1 + số đơn vị đứng trên), trong số các đơn vị có số liệu cùng ngày. "
@@ -24,14 +24,6 @@ st.caption(f"{n} đơn vị được xếp hạng"
            + (f" · thay đổi so với ngày {formatting.day(previous.iloc[0])}" if len(previous) else ""))
 
 
-def movement(change) -> str:
-    """+3 → 'lên 3', −2 → 'xuống 2'."""
-    if change is None or change != change:
-        return "–"
-    change = int(change)
-    return f"lên {change}" if change > 0 else (f"xuống {-change}" if change < 0 else "giữ nguyên")
-
-
 table = frame[[
     "commune_name", "learners", "rank_learners", "rank_learners_change", "topics_completed", "rank_topics",
     "certificates", "rank_certificates", "learners_per_1000", "rank_per_population", "rank_per_population_change",
@@ -44,8 +36,8 @@ table = frame[[
 })
 formats = {col: formatting.number for col in table.columns if col.startswith(("Học viên", "Chuyên", "Chứng", "Hạng"))}
 formats["Học viên / 1.000 dân"] = lambda v: formatting.number(v, 1)
-formats["Thay đổi hạng học viên"] = movement
-formats["Thay đổi hạng theo dân số"] = movement
+formats["Thay đổi hạng học viên"] = metrics.movement
+formats["Thay đổi hạng theo dân số"] = metrics.movement
 ui.table(table, formats, height=600)
 ui.export_button(table, f"bdhvs_xep_hang_{snapshot:%Y%m%d}", key="bdhvs_export",
                  formats={col: ("dec1" if col == "Học viên / 1.000 dân" else "int") for col in table.columns[1:]},

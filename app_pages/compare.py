@@ -21,14 +21,8 @@ BLUE, RED, GREEN, ORANGE, GREY = "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#7
 
 def target_text(metric: metrics.Metric, target: dict) -> str:
     """'≥ 70 %', '75–80 %', '100 %', '≥ 0,5' — the target as the plan writes it, in display format."""
-    def plain(value: float) -> str:
-        return formatting.number(value, 0 if float(value).is_integer() else 1)
-
-    unit = " %" if metric.unit == "pct" else ""
-    if target["comparator"] == "range":
-        return f"{plain(target['target_value'])}–{plain(target['target_upper'])}{unit}"
-    prefix = "" if target["comparator"] == "=" else f"{target['comparator']} "
-    return f"{prefix}{plain(target['target_value'])}{unit}"
+    return metrics.target_label(target["comparator"], target["target_value"], target["target_upper"],
+                                "%" if metric.unit == "pct" else None, target["target_text"])
 
 
 def meets(value: float, target: dict) -> bool:
