@@ -7,20 +7,17 @@ tabs on the app's pages, then the server's resident memory (RSS of the process a
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from test_browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 PAGES = ["", "compare", "compare?chart=scatter&metric2=learners", "map", "profile?commune=21421", "targets",
          "brief", "bdhvs", "history"]
@@ -40,20 +37,17 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def serve(db_file: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "WAREHOUSE_DB": str(db_file), "GX_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+def server_pid(url: str) -> int:
+    """The `streamlit run` process serving the URL's port (found by its command line in /proc)."""
+    wanted = ["--server.port", url.rsplit(":", 1)[1]]
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
-                return proc
+            args = proc.joinpath("cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the server did not start")
+            continue
+        if any(args[i:i + 2] == wanted for i in range(len(args))):
+            return int(proc.name)
+    raise RuntimeError(f"no server on {url}")
 
 
 def main() -> None:
@@ -71,25 +65,21 @@ def main() -> None:
         shutil.copyfile(args.db, db_file)
     else:
         load.seed(db_file)
-    port = free_port()
-    proc = serve(db_file, port)
     try:
-        idle = rss_mb(proc.pid)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            tabs = []
-            for i in range(args.sessions):
-                tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-                tab.goto(f"http://127.0.0.1:{port}/{PAGES[i % len(PAGES)]}")
-                tab.get_by_role("heading").first.wait_for(timeout=60_000)
-                tab.wait_for_load_state("networkidle")
-                tabs.append(tab)
-            time.sleep(2)
-            busy = rss_mb(proc.pid)
-            browser.close()
+        with serve(db_file) as url:
+            server = server_pid(url)
+            idle = rss_mb(server)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for i in range(args.sessions):
+                    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    tab.goto(f"{url}/{PAGES[i % len(PAGES)]}")
+                    tab.get_by_role("heading").first.wait_for(timeout=60_000)
+                    tab.wait_for_load_state("networkidle")
+                time.sleep(2)
+                busy = rss_mb(server)
+                browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
         shutil.rmtree(tmp, ignore_errors=True)
     print("| what | RSS |\n| --- | ---: |")
     print(f"| server, started, no session | {idle:.0f} MB |")

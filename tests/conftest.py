@@ -25,8 +25,21 @@ def open_uploads(monkeypatch):
 
 @pytest.fixture(scope="session")
 def communes() -> CommuneIndex:
+    """The current communes only, from the reference list."""
     with open(ROOT / "data" / "reference" / "communes.csv", encoding="utf-8") as fh:
         return CommuneIndex([(r["commune_code"], r["commune_name"]) for r in csv.DictReader(fh)])
+
+
+@pytest.fixture(scope="session")
+def communes_with_former() -> CommuneIndex:
+    """The index a load builds before the warehouse has views (load.known_communes): current and former units."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        return load.known_communes(con)
+    finally:
+        con.close()
 
 
 @pytest.fixture

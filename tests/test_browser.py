@@ -29,13 +29,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(db_file: Path):
-    """`streamlit run app.py` on a free port with WAREHOUSE_DB=db_file; stopped on exit."""
+def serve(db_file: Path, *args: str, open_uploads: bool = True):
+    """`streamlit run app.py [args]` on a free port with WAREHOUSE_DB=db_file; stopped on exit."""
     port = free_port()
     env = {**os.environ, "WAREHOUSE_DB": str(db_file), "GX_ANALYTICS_ENABLED": "False"}
+    if not open_uploads:
+        env.pop("WAREHOUSE_OPEN_UPLOADS", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"],
+         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1", *args],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -1,20 +1,13 @@
 """Roles in a real browser: the upload page is not in a viewer's navigation, and appears after signing in."""
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 from warehouse import auth
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Quang-Ngai-2025"
 
 
@@ -22,24 +15,8 @@ PASSWORD = "Quang-Ngai-2025"
 def server(seeded_copy, tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("[analysts]\n" + auth.toml_line("lan", auth.hash_password(PASSWORD)) + "\n", encoding="utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "WAREHOUSE_OPEN_UPLOADS"}
-    env.update(WAREHOUSE_DB=str(seeded_copy), GX_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1", "--secrets.files", str(secrets)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serve(seeded_copy, "--secrets.files", str(secrets), open_uploads=False) as url:
+        yield url
 
 
 def test_viewer_navigation_has_no_upload_page_until_an_analyst_signs_in(server):

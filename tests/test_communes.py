@@ -30,18 +30,9 @@ def test_unknown_name_is_an_error_listing_closest(communes, name, suggested):
         assert s in result.error
 
 
-@pytest.fixture(scope="module")
-def with_former():
-    """The index the warehouse builds (load.known_communes): current names and former units."""
-    import duckdb
-
-    from warehouse import load
-
-    con = duckdb.connect()
-    try:
-        return load.known_communes(con)
-    finally:
-        con.close()
+@pytest.fixture
+def with_former(communes_with_former):
+    return communes_with_former
 
 
 @pytest.mark.parametrize("name, code, warning", [

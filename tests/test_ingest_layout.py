@@ -12,14 +12,9 @@ from fixtures import workbooks as wbk
 from warehouse import ingest, layout, load
 
 
-@pytest.fixture(scope="module")
-def index():
-    """The reference communes with their former units, as load.known_communes builds it without a warehouse."""
-    con = duckdb.connect()
-    try:
-        return load.known_communes(con)
-    finally:
-        con.close()
+@pytest.fixture
+def index(communes_with_former):
+    return communes_with_former
 
 
 def test_gov_dvctt_header_rows_mapping_and_values(tmp_path, index):

@@ -5,7 +5,6 @@ import io
 import unicodedata
 import zipfile
 
-import duckdb
 import openpyxl
 import pytest
 from fixtures import workbooks as wbk
@@ -13,13 +12,9 @@ from fixtures import workbooks as wbk
 from warehouse import ingest, load, sources
 
 
-@pytest.fixture(scope="module")
-def index():
-    con = duckdb.connect()
-    try:
-        return load.known_communes(con)
-    finally:
-        con.close()
+@pytest.fixture
+def index(communes_with_former):
+    return communes_with_former
 
 
 def _expect_bdhvs(table):
