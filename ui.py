@@ -66,6 +66,19 @@ def param_list(name: str, options: list[str]) -> list[str]:
     return [v for v in st.query_params.get_all(name) if v in options]
 
 
+def metric_and_period(available: list[str], key_prefix: str, metric_column, period_column) -> tuple[metrics.Metric, Any]:
+    """The measure and its period chosen in two widgets, defaulting to the URL's (allow-listed) values."""
+    name = metric_column.selectbox(
+        "Chỉ số", available, index=available.index(param_choice("metric", available, available[0])),
+        format_func=lambda n: metrics.get(n).long_label, key=f"{key_prefix}_metric")
+    metric = metrics.get(name)
+    periods = query("metric_periods", name)
+    period = period_column.selectbox(
+        "Kỳ số liệu", periods, index=periods.index(param_choice("period", periods, periods[0])),
+        format_func=metric.period_text, key=f"{key_prefix}_period")
+    return metric, period
+
+
 def set_params(**values: Any) -> None:
     """Write the view's choices to the URL so a copied link reopens it."""
     for name, value in values.items():

@@ -53,12 +53,8 @@ if not available:
     st.stop()
 
 c1, c2, c3 = st.columns([5, 2, 3])
-metric_name = c1.selectbox("Chỉ số", available, index=available.index(ui.param_choice("metric", available, available[0])),
-                           format_func=lambda name: metrics.get(name).long_label, key="compare_metric")
-metric = metrics.get(metric_name)
-periods = ui.query("metric_periods", metric_name)
-period = c2.selectbox("Kỳ số liệu", periods, index=periods.index(ui.param_choice("period", periods, periods[0])),
-                      format_func=metric.period_text, key="compare_period")
+metric, period = ui.metric_and_period(available, "compare", c1, c2)
+metric_name = metric.name
 kind = c3.segmented_control("Biểu đồ", list(CHART_KINDS), default=ui.param_choice("chart", list(CHART_KINDS), "rank"),
                             format_func=CHART_KINDS.get, key="compare_chart", required=True)
 

@@ -5,7 +5,7 @@ import altair as alt
 import streamlit as st
 
 import ui
-from warehouse import formatting, geo, metrics
+from warehouse import formatting, geo
 
 PROFILE_PAGE = "app_pages/profile.py"
 NO_DATA_GREY = "#d0d0d0"
@@ -19,12 +19,8 @@ if not available:
     st.stop()
 
 c1, c2 = st.columns([5, 2])
-metric_name = c1.selectbox("Chỉ số", available, index=available.index(ui.param_choice("metric", available, available[0])),
-                           format_func=lambda name: metrics.get(name).long_label, key="map_metric")
-metric = metrics.get(metric_name)
-periods = ui.query("metric_periods", metric_name)
-period = c2.selectbox("Kỳ số liệu", periods, index=periods.index(ui.param_choice("period", periods, periods[0])),
-                      format_func=metric.period_text, key="map_period")
+metric, period = ui.metric_and_period(available, "map", c1, c2)
+metric_name = metric.name
 ui.set_params(metric=metric_name, period=period)
 
 features = ui.query("map_features", metric_name, period)
