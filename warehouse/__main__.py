@@ -79,6 +79,31 @@ def cmd_retract(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from warehouse import backup
+
+    if args.keep < 1:
+        print("--keep phải từ 1 trở lên.", file=sys.stderr)
+        return 2
+    print(backup.backup(Path(args.dir), keep=args.keep).summary())
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from warehouse import backup
+
+    if not Path(args.backup).exists():
+        print(f"Không tìm thấy bản sao lưu '{args.backup}'.", file=sys.stderr)
+        return 2
+    try:
+        result = backup.restore(Path(args.backup), Path(args.db) if args.db else None, force=args.force)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(result.summary())
+    return 0
+
+
 def cmd_hash_password(args) -> int:
     import getpass
 
@@ -169,6 +194,15 @@ def parser() -> argparse.ArgumentParser:
     retract = sub.add_parser("retract", help="thu hồi một lần nạp (không xóa gì)")
     retract.add_argument("load_id", type=int)
     retract.set_defaults(fn=cmd_retract)
+    backup = sub.add_parser("backup", help="sao lưu kho dữ liệu và các tệp gốc vào một thư mục mới trong DIR")
+    backup.add_argument("dir")
+    backup.add_argument("--keep", type=int, default=14, help="giữ chừng ấy bản sao lưu mới nhất, xóa bản cũ hơn; mặc định 14")
+    backup.set_defaults(fn=cmd_backup)
+    restore = sub.add_parser("restore", help="khôi phục kho dữ liệu từ một bản sao lưu (kiểm tra sha256 trước)")
+    restore.add_argument("backup", help="thư mục cds-backup-… do lệnh backup tạo")
+    restore.add_argument("--db", default=None, help="tệp kho dữ liệu cần tạo (mặc định: $WAREHOUSE_DB hoặc data/warehouse.duckdb)")
+    restore.add_argument("--force", action="store_true", help="thay kho dữ liệu đang có (mặc định: từ chối)")
+    restore.set_defaults(fn=cmd_restore)
     hash_password = sub.add_parser("hash-password", help="tạo dòng mật khẩu (đã băm) cho một chuyên viên")
     hash_password.add_argument("username", nargs="?", default="ten_dang_nhap", help="tên đăng nhập của chuyên viên")
     hash_password.set_defaults(fn=cmd_hash_password)
