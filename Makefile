@@ -24,9 +24,9 @@ run: $(VENV)/.installed
 seed: $(VENV)/.installed
 	$(PY) -m warehouse seed
 
-# the whole suite, browser tests included (chromium is installed when missing)
+# the whole suite, browser and deploy tests included (chromium, nginx, systemd-analyze are installed when missing)
 test: $(VENV)/.installed
-	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium.sh
+	@./scripts/install-test-tools.sh
 	$(PY) -m pytest -q
 
 # everything but the browser tests

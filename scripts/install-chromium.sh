@@ -1,7 +1,0 @@
-#!/usr/bin/env bash
-# Debian's chromium for the browser tests (playwright never downloads a browser here).
-set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then exit 0; fi
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
