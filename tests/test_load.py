@@ -57,15 +57,18 @@ def test_minh_long_report_loads_with_a_warning(db_file, make_xlsx):
     assert count(db_file, "select received_total from stg_dvctt where commune_code = '21361'") == 1686
 
 
-def test_same_file_twice_is_a_no_op(db_file, make_xlsx):
+def test_same_file_twice_writes_no_rows_but_records_the_attempt(db_file, make_xlsx):
     path = make_xlsx([HEADER, ["21421", "01/07/2025", "30/10/2025", 3781, 3276, 505]])
     first = load.load_path(path, db_file=db_file)
-    loads_before = count(db_file, "select count(*) from meta.loads")
-    second = load.load_path(path, db_file=db_file)
+    archived = sorted((db_file.parent / "archive").iterdir())
+    second = load.load_path(path, db_file=db_file, loaded_by="lan")
     assert second.status == load.DUPLICATE and second.previous_load_id == first.load_id
     assert "đã được nạp" in second.summary()
-    assert count(db_file, "select count(*) from meta.loads") == loads_before
+    attempt = f"select dataset, status, rows_loaded, loaded_by, stored_path is null from meta.loads where load_id = {second.load_id}"
+    with duckdb.connect(str(db_file), read_only=True) as con:
+        assert con.execute(attempt).fetchone() == ("dvctt", "duplicate", 0, "lan", True)
     assert count(db_file, "select count(*) from raw.dvctt") == 1
+    assert sorted((db_file.parent / "archive").iterdir()) == archived  # the original is kept once
 
 
 def test_newer_load_supersedes_and_retract_restores(db_file, make_xlsx):

@@ -58,9 +58,9 @@ def test_cli_loads_moves_and_exits_1_on_a_rejection_then_0(drop, db_file):
     done = run(db_file, str(drop))
     assert done.returncode == 1, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert "Đã nạp: mo_cay.xlsx — 1 dòng vào bộ 'dvctt' (lần nạp #3) → loaded/mo_cay.xlsx" in lines
+    assert "Đã nạp: mo_cay.xlsx — 1 dòng vào bộ 'dvctt' (lần nạp #4) → loaded/mo_cay.xlsx" in lines
     assert "Đã có: da_nap.xlsx — cùng nội dung đã được nạp (lần nạp #2), không nạp lại → loaded/da_nap.xlsx" in lines
-    rejected = lines.index("Từ chối: sai.xlsx — 1 lỗi, không ghi dòng nào (lần nạp #4) → rejected/sai.xlsx")
+    rejected = lines.index("Từ chối: sai.xlsx — 1 lỗi, không ghi dòng nào (lần nạp #5) → rejected/sai.xlsx")
     assert "dòng 2" in lines[rejected + 1] and "cột 'Tiếp nhận trực tuyến'" in lines[rejected + 1]
     assert any(line.startswith("Để lần sau: dang_ghi.xlsx — tệp vừa thay đổi") for line in lines)
     assert "Để lần sau: dang_mo.xlsx — bảng tính đang được mở trong Excel." in lines
@@ -73,7 +73,7 @@ def test_cli_loads_moves_and_exits_1_on_a_rejection_then_0(drop, db_file):
     assert "Tiếp nhận trực tuyến" in (drop / "rejected" / "sai.xlsx.loi.txt").read_text(encoding="utf-8")
     with duckdb.connect(str(db_file), read_only=True) as con:
         assert con.execute("select file_name, status from meta.loads where load_id >= 3 order by load_id").fetchall() == \
-            [("mo_cay.xlsx", "loaded"), ("sai.xlsx", "rejected")]
+            [("da_nap.xlsx", "duplicate"), ("mo_cay.xlsx", "loaded"), ("sai.xlsx", "rejected")]  # every attempt
 
     # Excel closed, the copy finished: the next run takes both and succeeds
     (drop / "~$dang_mo.xlsx").unlink()
@@ -95,7 +95,7 @@ def test_no_move_records_outcomes_and_does_not_retry_a_rejected_file(drop, db_fi
     assert second.ok  # nothing new was rejected
     outcomes = {f.name: f.outcome for f in second.files}
     assert outcomes["mo_cay.xlsx"] == dropdir.DUPLICATE and outcomes["sai.xlsx"] == dropdir.SKIPPED
-    assert "đã bị từ chối ở lần chạy trước (lần nạp #4)" in next(f.line for f in second.files if f.name == "sai.xlsx")
+    assert "đã bị từ chối ở lần chạy trước (lần nạp #5)" in next(f.line for f in second.files if f.name == "sai.xlsx")
 
     # the sender fixes the file under the same name: new content, so it is tried again
     write(drop, "sai.xlsx", [["21421", "01/01/2025", "30/06/2025", 100, 50, 50]])

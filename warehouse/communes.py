@@ -64,8 +64,10 @@ class FormerUnit:
 class CommuneIndex:
     """The known communes: code → name, name key → codes, and the former units' names."""
 
-    def __init__(self, rows: list[tuple[str, str]], merged_from: dict[str, str | None] | None = None):
+    def __init__(self, rows: list[tuple[str, str]], merged_from: dict[str, str | None] | None = None,
+                 populations: dict[str, int] | None = None):
         self.names = {code: name for code, name in rows}
+        self.populations = {code: int(p) for code, p in (populations or {}).items() if p}  # for plausibility checks
         self.by_key: dict[str, list[str]] = {}
         for code, name in rows:
             self.by_key.setdefault(name_key(name), []).append(code)

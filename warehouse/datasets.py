@@ -214,6 +214,13 @@ TARGETS = Dataset(
 
 DATASETS: dict[str, Dataset] = {d.name: d for d in (COMMUNES, BROADBAND, DVCTT, BDHVS, TARGETS)}
 
+# Counts that cannot exceed ten times a unit's population (plausible.per_person_findings).
+PER_PERSON = {
+    "broadband": ("villages_total", "villages_4g", "bts_stations", "fixed_broadband_subs", "households",
+                  "fibre_households", "mobile_subs"),
+    "bdhvs": ("learners", "certificates"),
+}
+
 # Meta columns every raw table carries besides the canonical ones.
 RAW_META_COLUMNS = (("load_id", "BIGINT"), ("source_row", "INTEGER"))
 

@@ -32,7 +32,7 @@ create table if not exists meta.loads (
     file_name varchar not null,
     sha256 varchar not null,
     sheet varchar,
-    status varchar not null,          -- loaded | rejected
+    status varchar not null,          -- loaded | rejected | duplicate (the same file again: nothing read)
     rows_read integer,
     rows_loaded integer,
     n_errors integer,

@@ -5,7 +5,7 @@ rejection, and a result the caller turns into the exit code. Files still being
 written (changed in the last few seconds, Excel's `~$` owner files, a workbook
 that Excel still holds open, browser downloads in progress) are left for the
 next run. With move=False the files stay where they are and each outcome is
-recorded in DIR/.load-dir.tsv, so a rejected file is not retried until it changes.
+recorded in DIR/.load-dir.tsv, so a file is not tried again until its content changes.
 """
 
 from __future__ import annotations
@@ -130,6 +130,9 @@ def _one(path: Path, move: bool, seen: dict[str, tuple[str, str]], db_file: Path
     if sha in seen and seen[sha][0] == load.REJECTED:
         return FileOutcome(path.name, SKIPPED, f"Bỏ qua: {path.name} — đã bị từ chối ở lần chạy trước "
                            f"(lần nạp #{seen[sha][1]}); sửa tệp rồi chép lại để nạp lại.")
+    if sha in seen:  # loaded (or found loaded) by an earlier run: not attempted, so not recorded, again
+        return FileOutcome(path.name, DUPLICATE, f"Đã có: {path.name} — đã xử lý ở lần chạy trước "
+                           f"(lần nạp #{seen[sha][1]}), không nạp lại.")
     result = load.load_path(path, None, db_file=db_file, loaded_by=loaded_by)
     outcome = _outcome_of(result)
     moved = _file_away(path, result, move)

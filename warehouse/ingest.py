@@ -5,7 +5,7 @@ merged ranges; CSV encodings; TCVN3/VNI text converted) → layout.locate (the h
 and the dataset, the sheet when several match) → layout.classify (data rows; title,
 column-number, total, signature and blank rows left out) → map headers to canonical
 columns → parse every cell → the period from the title or as given → resolve communes →
-check the totals. Whatever cannot be read becomes a Finding naming sheet, row, column, value.
+values no unit can have (plausible.py) → check the totals. Whatever cannot be read becomes a Finding naming sheet, row, column, value.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse import formatting, layout, sources, values
+from warehouse import formatting, layout, plausible, sources, values
 from warehouse.communes import CommuneIndex
 from warehouse.datasets import Dataset
 from warehouse.findings import ERROR, WARNING, Finding
@@ -122,9 +122,11 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     findings += parse_findings
     frame, used, period_source, period_text, period_findings = apply_period(ds, frame, found, period, name)
     findings += period_findings
+    findings += plausible.date_findings(ds, frame, name, labels, period_source)
     if ds.has_commune:
         frame, commune_findings = resolve_communes(frame, communes, name, labels)
         findings += commune_findings
+        findings += plausible.per_person_findings(ds, frame, name, labels, communes.populations if communes else {})
     findings += _missing_columns(ds, frame) + _no_rows(found, frame)
     findings += total_findings(found, rows, frame, labels) + _below_footer(found, rows)
     headers = {col: found.header(pos) for pos, col in mapping.items()}

@@ -12,6 +12,7 @@ import csv
 import getpass
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse import datasets, db, ingest, quality
+from warehouse import datasets, db, ingest, quality, sandbox
 from warehouse.communes import CommuneIndex
 from warehouse.findings import ERROR, Finding, errors, sort_key, warnings
 
@@ -31,6 +32,7 @@ SAMPLES_DIR = db.PROJECT_ROOT / "data" / "samples"
 
 LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
 PART_SUFFIX = ".part"  # an original being archived, named for good only once its load committed
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -83,16 +85,19 @@ def sha256_of(path: Path) -> str:
 def known_communes(con: duckdb.DuckDBPyConnection) -> CommuneIndex:
     """The communes names resolve against: the warehouse's current units, else the reference list.
 
-    The former units' names (merged_from) come from the same place.
+    The former units' names (merged_from) and the populations come from the same place.
     """
     try:
-        rows = con.execute("select commune_code, commune_name, merged_from from stg_communes where is_current").fetchall()
+        rows = con.execute("select commune_code, commune_name, merged_from, population "
+                           "from stg_communes where is_current").fetchall()
     except duckdb.CatalogException:  # views not built yet: the reference list
         rows = []
     if not rows:
         with open(REFERENCE_COMMUNES, encoding="utf-8") as fh:
-            rows = [(r["commune_code"], r["commune_name"], r["merged_from"]) for r in csv.DictReader(fh)]
-    return CommuneIndex([(code, name) for code, name, _ in rows], {code: merged for code, _, merged in rows})
+            rows = [(r["commune_code"], r["commune_name"], r["merged_from"], r["population"] or None)
+                    for r in csv.DictReader(fh)]
+    return CommuneIndex([(code, name) for code, name, _, _ in rows], {code: merged for code, _, merged, _ in rows},
+                        {code: population for code, _, _, population in rows})
 
 
 def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None = None) -> int | None:
@@ -115,16 +120,24 @@ def _duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None, p
 
 def check_file(path: Path, dataset: str | None, communes: CommuneIndex, *, sheet: str | None = None,
                period: dict | str | None = None) -> tuple[ingest.Table | None, list[Finding], dict]:
-    """Read and validate a file without touching the warehouse (`sheet`, `period`: see ingest.read_table)."""
+    """Read and validate a file without touching the warehouse (`sheet`, `period`: see ingest.read_table).
+
+    The file is read in a limited child process (sandbox.py): whatever it holds, this returns findings.
+    """
     timings = {}
     t0 = time.perf_counter()
     try:
-        table = ingest.read_table(path, dataset, communes, sheet=sheet, period=period)
+        table = sandbox.read_table(path, dataset, communes, sheet=sheet, period=period)
     except ingest.IngestError as exc:
         return None, [Finding(ERROR, str(exc), rule="read")], {"read": time.perf_counter() - t0}
     timings["read"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    gx_findings = quality.validate(table.dataset, table.frame, table.sheet, table.headers)
+    try:
+        gx_findings = quality.validate(table.dataset, table.frame, table.sheet, table.headers)
+    except Exception:  # the checks failed to run: the file is refused, never loaded unchecked
+        log.exception("checks of %s failed", path.name)
+        gx_findings = [Finding(ERROR, "không chạy được bộ kiểm tra dữ liệu (lỗi không mong đợi, đã ghi vào nhật ký "
+                                      "máy chủ); tệp chưa được nạp. Hãy báo bộ phận kỹ thuật.", rule="checks")]
     timings["checks"] = time.perf_counter() - t1
     findings = table.findings + _drop_echoes(gx_findings, table.findings)
     return table, sorted(findings, key=sort_key), timings
@@ -220,7 +233,7 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
     stored = part = None
     try:
         load_id = con.execute("select nextval('meta.load_id_seq')").fetchone()[0]
-        if folder is not None:
+        if folder is not None and result.status != DUPLICATE:  # a duplicate's original is archived already
             sub = "archive" if result.status == LOADED else "quarantine"
             stored, part = _store(path, folder / sub, load_id, result.sha256, result.file_name)
         _insert_meta(con, load_id, result, stored, loaded_by, is_sample)
@@ -275,12 +288,13 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, dataset: str | None = 
     """Validate and load one file with an open read-write connection."""
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
-    result.previous_load_id = _duplicate(con, result.sha256, sheet, period)
-    if result.previous_load_id is not None:
-        return result
+    by = loaded_by or _user()
+    previous = _duplicate(con, result.sha256, sheet, period)
+    if previous is not None:
+        return _record_duplicate(con, result, path, previous, by)
     table, findings, timings = check_file(path, dataset, known_communes(con), sheet=sheet, period=period)
     _settle(result, table, findings, timings)
-    write_load(con, result, path, loaded_by=loaded_by or _user(), is_sample=is_sample)
+    _write(con, result, path, by, is_sample)
     return result
 
 
@@ -289,25 +303,48 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
               sheet: str | None = None, period: dict | str | None = None) -> LoadResult:
     """Load a file into the warehouse file, holding the write lock only to look up and to write.
 
-    The slow part (reading, great-expectations) runs without the lock, so the
-    app's readers and other loads are not held up.
+    The slow part (reading, great-expectations) runs without the lock, so the app's readers and
+    other loads are not held up. Every attempt is recorded in meta.loads, a duplicate too.
     """
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
+    by = loaded_by or _user()
     with db.write_connection(db_file) as con:
-        result.previous_load_id = _duplicate(con, result.sha256, sheet, period)
+        previous = _duplicate(con, result.sha256, sheet, period)
+        if previous is not None:
+            return _record_duplicate(con, result, path, previous, by)
         communes = known_communes(con)
-    if result.previous_load_id is not None:
-        return result
     table, findings, timings = check_file(path, dataset, communes, sheet=sheet, period=period)
     _settle(result, table, findings, timings)
     with db.write_connection(db_file) as con:
-        result.previous_load_id = _duplicate(con, result.sha256, sheet, period)  # a parallel load may have won
-        if result.previous_load_id is not None:
-            result.status = DUPLICATE
-            return result
-        write_load(con, result, path, loaded_by=loaded_by or _user(), is_sample=is_sample)
+        previous = _duplicate(con, result.sha256, sheet, period)  # a parallel load may have won
+        if previous is not None:
+            return _record_duplicate(con, result, path, previous, by)
+        _write(con, result, path, by, is_sample)
     return result
+
+
+def _record_duplicate(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, previous: int,
+                      loaded_by: str) -> LoadResult:
+    """The same file again: nothing is read or written but the attempt (no copy of the original)."""
+    result.status, result.previous_load_id, result.rows = DUPLICATE, previous, 0
+    result.table, result.findings = None, []
+    result.dataset = con.execute("select dataset from meta.loads where load_id = ?", [previous]).fetchone()[0]
+    write_load(con, result, path, loaded_by=loaded_by, is_sample=False)
+    return result
+
+
+def _write(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, loaded_by: str, is_sample: bool) -> None:
+    """write_load; when writing fails unexpectedly (rolled back), the attempt is recorded as rejected."""
+    try:
+        write_load(con, result, path, loaded_by=loaded_by, is_sample=is_sample)
+    except Exception as exc:
+        log.exception("writing load of %s failed", result.file_name)
+        result.status, result.rows = REJECTED, 0
+        result.findings = [*result.findings, Finding(
+            ERROR, f"lỗi không mong đợi khi ghi vào kho ({type(exc).__name__}); không ghi dòng nào, "
+                   "tệp gốc được lưu để kiểm tra. Hãy báo bộ phận kỹ thuật.", rule="write")]
+        write_load(con, result, path, loaded_by=loaded_by, is_sample=is_sample)
 
 
 def _settle(result: LoadResult, table: ingest.Table | None, findings: list[Finding], timings: dict) -> None:

@@ -2,7 +2,8 @@
 
 Checks run before any parser sees the file: its size, its magic bytes (not only its
 extension), and for .xlsx the zip directory (declared uncompressed size, compression
-ratio, encryption, DTD/entity declarations in the XML parts). Text files are decoded
+ratio, encryption) and every part read whole (corrupt deflate data, DTD/entity declarations
+anywhere in an XML part). The parsers then run in a limited child process (sandbox.py). Text files are decoded
 from UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode Text") or Windows-1258,
 and text typed in the legacy TCVN3 (ABC) or VNI encodings — garbled once read as
 Unicode, "Qu¶ng Ng·i" / "Quaûng Ngaõi" — is recognised and converted.
@@ -17,6 +18,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -149,7 +151,11 @@ def _refusal(name: str, suffix: str, kind: str) -> str:
 
 
 def check_xlsx(path: Path) -> None:
-    """Refuse a zip that is not a workbook, is encrypted, too large unpacked (zip bomb) or declares a DTD."""
+    """Refuse a zip that is not a workbook, is encrypted, too large unpacked (zip bomb), corrupt or declares a DTD.
+
+    Every XML part is decompressed whole (streaming): a broken deflate stream or checksum is found
+    here, before any parser, and so is a DTD placed anywhere in a part.
+    """
     name = path.name
     corrupt = (f"Tệp Excel '{name}' bị hỏng (không đọc được cấu trúc tệp nén, có thể tải về chưa hết). "
                "Hãy mở tệp bằng Excel, lưu lại thành .xlsx, hoặc xin đơn vị gửi lại tệp.")
@@ -160,9 +166,10 @@ def check_xlsx(path: Path) -> None:
             _check_workbook_parts(name, {i.filename for i in infos})
             for info in infos:
                 _check_part(archive, info, name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        if isinstance(exc, IngestError):
-            raise
+    except IngestError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
         raise IngestError(corrupt) from exc
 
 
@@ -195,17 +202,60 @@ def _check_workbook_parts(name: str, names: set[str]) -> None:
                       "Hãy giải nén và tải lên từng tệp .xlsx hoặc .csv bên trong.")
 
 
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+_CHUNK = 1 << 20
+
+
 def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
-    """An XML part that declares a DTD or entities (billion laughs, XXE) is refused before parsing."""
-    if not info.filename.endswith((".xml", ".rels", ".vml")):
-        return
+    """Read the whole part (its deflate stream and CRC are checked on the way); an XML part
+    that declares a DTD or entities anywhere (billion laughs, XXE), or is not UTF-8, is refused."""
+    xml = info.filename.lower().endswith(XML_SUFFIXES)
+    tail = None
     with archive.open(info) as fh:
-        head = fh.read(4096).upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise IngestError(
-            f"Tệp '{name}' có khai báo DTD/ENTITY trong '{info.filename}' — điều mà Excel không bao giờ tạo ra; "
+        while chunk := fh.read(_CHUNK):
+            if not xml:
+                continue
+            if tail is None and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:64]):
+                raise IngestError(_declaration_refusal(name, info.filename, "được mã hóa UTF-16"))
+            window = (tail or b"") + chunk.upper()
+            if any(d in window for d in _DECLARATIONS):
+                raise IngestError(_declaration_refusal(name, info.filename, "có khai báo DTD/ENTITY"))
+            tail = window[-16:]
+
+
+def _declaration_refusal(name: str, part: str, what: str) -> str:
+    return (f"Tệp '{name}' có phần '{part}' {what} — điều mà Excel không bao giờ tạo ra; "
             "tệp có thể đã bị chỉnh sửa để tấn công (billion laughs, XXE) nên không được đọc. "
             "Hãy xin đơn vị gửi lại tệp do Excel lưu.")
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)"')
+
+
+def far_cells(path: Path) -> str | None:
+    """The largest data area a worksheet of an .xlsx declares ('XFD1048576'), when it is beyond
+    what a report uses (more than 1.000 columns or 1.000.000 rows); None otherwise or when unreadable."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with archive.open(info) as fh:
+                        m = _DIMENSION.search(fh.read(4096))
+                    last = m.group(1).decode().split(":")[-1] if m else ""
+                    if last and _beyond(last):
+                        return last
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError):
+        return None
+    return None
+
+
+def _beyond(cell: str) -> bool:
+    letters = re.match(r"[A-Z]+", cell).group(0)
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return column > 1000 or int(cell[len(letters):]) > 1_000_000
 
 
 # ---------------------------------------------------------------- text files

@@ -66,18 +66,16 @@ def _empty_mask(series: pd.Series, text_mask: pd.Series) -> pd.Series:
     return mask
 
 
+MAX_NUMBER = 1e15  # a thousand million million: beyond any count or rate a unit reports (and beyond exact floats)
+
+
 def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, list[tuple[int, object]]]:
-    """Numbers as numbers or Vietnamese text; `integer` also rejects fractions."""
-    if pd.api.types.infer_dtype(series, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
-        return _plain_numbers(series, integer)
-    text_mask = _is_text(series)
-    empty = _empty_mask(series, text_mask)
-    out = pd.Series(np.nan, index=series.index, dtype="float64")
-    plain = ~text_mask & ~empty
-    out[plain] = pd.to_numeric(series[plain].map(_plain_number), errors="coerce")
-    texts = series[text_mask & ~empty]
-    out[texts.index] = texts.map(_cached(_text_number)).astype("float64")
-    bad_mask = out.isna() & ~empty
+    """Numbers as numbers or Vietnamese text; `integer` also rejects fractions.
+
+    Infinite values ('inf', '1e400'), NaN typed as text and anything beyond MAX_NUMBER are unreadable.
+    """
+    out, empty = _numbers(series)
+    bad_mask = (out.isna() & ~empty) | (out.notna() & ~(out.abs() <= MAX_NUMBER))
     if integer:
         bad_mask |= out.notna() & (out != np.floor(out.fillna(0)))
     bad = [(pos, series.iat[pos]) for pos in np.flatnonzero(bad_mask.to_numpy())]
@@ -87,20 +85,30 @@ def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, l
     return out.astype("Float64"), bad
 
 
-def _plain_numbers(series: pd.Series, integer: bool) -> tuple[pd.Series, list[tuple[int, object]]]:
-    """Fast path: a column of numbers (and empty cells) only."""
-    out = series.astype("float64")
-    if not integer:
-        return out.astype("Float64"), []
-    fraction = out.notna() & (out != np.floor(out.fillna(0)))
-    bad = [(pos, series.iat[pos]) for pos in np.flatnonzero(fraction.to_numpy())]
-    return out.where(~fraction).round().astype("Int64"), bad
+def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(float64 values with NaN where unreadable or empty, the empty-cell mask)."""
+    if pd.api.types.infer_dtype(series, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
+        try:  # fast path: numbers and empty cells only
+            return series.astype("float64"), series.isna()
+        except (OverflowError, TypeError, ValueError):  # an integer too large for a float
+            pass
+    text_mask = _is_text(series)
+    empty = _empty_mask(series, text_mask)
+    out = pd.Series(np.nan, index=series.index, dtype="float64")
+    plain = ~text_mask & ~empty
+    out[plain] = series[plain].map(_plain_number).astype("float64")
+    texts = series[text_mask & ~empty]
+    out[texts.index] = texts.map(_cached(_text_number)).astype("float64")
+    return out, empty
 
 
 def _plain_number(value: object) -> float:
     if isinstance(value, (bool, date, datetime)):
         return np.nan
-    return value
+    try:
+        return float(value)
+    except (OverflowError, TypeError, ValueError):
+        return np.nan
 
 
 def _text_number(text: str) -> float:

@@ -1,0 +1,165 @@
+"""Read untrusted files in a child process with memory and time limits.
+
+A parser bug must end as a refusal, never as a dead server: a 19 KB .xlsx whose one cell sits at
+XFD1048576 makes the calamine reader allocate 512 GB and abort the whole process. So every
+uploaded or dropped file is read (ingest.read_table) in a child forked from a small server
+process that has the readers imported once (multiprocessing's forkserver: no fork of the
+threaded Streamlit server, a few milliseconds a file). The child runs under an address-space
+limit (WAREHOUSE_READ_MEMORY_MB, default 2048) and a CPU limit, the parent waits at most
+WAREHOUSE_READ_SECONDS (default 60) and kills it after that. A child that dies, runs out of
+memory or time becomes an IngestError in Vietnamese; the caller records it like any refusal.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from warehouse import formatting, sources
+from warehouse.sources import IngestError
+
+log = logging.getLogger(__name__)
+PRELOAD = ["warehouse.ingest", "warehouse.sandbox"]  # imported once by the fork server, inherited by every child
+_context_lock = threading.Lock()
+_context = None
+
+
+def memory_limit_mb() -> int:
+    return int(float(os.environ.get("WAREHOUSE_READ_MEMORY_MB", "2048")))
+
+
+def time_limit_s() -> float:
+    return float(os.environ.get("WAREHOUSE_READ_SECONDS", "60"))
+
+
+def _mp():
+    """The forkserver context, its preload set once."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            _context = multiprocessing.get_context("forkserver")
+            _context.set_forkserver_preload(PRELOAD)
+        return _context
+
+
+def read_table(path: Path, *args, **kwargs):
+    """ingest.read_table(path, …) in a limited child process; IngestError when it fails in any way."""
+    return run_limited(_read_table, Path(path), *args, **kwargs)
+
+
+def _read_table(path: Path, *args, **kwargs):
+    from warehouse import ingest
+
+    return ingest.read_table(path, *args, **kwargs)
+
+
+def run_limited(fn, path: Path, *args, **kwargs) -> Any:
+    """fn(path, *args, **kwargs) in a child with the limits; its IngestError is raised here as is."""
+    memory_mb, seconds = memory_limit_mb(), time_limit_s()
+    env = {k: v for k, v in os.environ.items() if k.startswith("WAREHOUSE_")}
+    ctx = _mp()
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, env, memory_mb, seconds, fn, path, args, kwargs), daemon=True)
+    child.start()
+    send.close()
+    try:
+        outcome = _wait(receive, child, seconds)
+    finally:
+        receive.close()
+        exitcode = _end(child)
+    return _result(outcome, exitcode, path, memory_mb, seconds)
+
+
+def _wait(receive, child, seconds: float) -> tuple[str, Any] | None:
+    """The child's (kind, value), or None when it died or ran out of time (then it is killed)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            child.kill()
+            return ("timeout", None)
+        if receive.poll(min(left, 1.0)):
+            try:
+                return receive.recv()
+            except (EOFError, OSError):
+                return None  # the child died before it answered
+        if not child.is_alive() and not receive.poll(0):
+            return None
+
+
+def _end(child) -> int | None:
+    """Reap the child (killed if it lingers) so that no process is left behind; its exit code."""
+    child.join(5)
+    if child.is_alive():
+        child.kill()
+        child.join()
+    exitcode = child.exitcode
+    child.close()
+    return exitcode
+
+
+def _result(outcome: tuple[str, Any] | None, exitcode: int | None, path: Path, memory_mb: int, seconds: float) -> Any:
+    if outcome is not None and outcome[0] == "ok":
+        return outcome[1]
+    if outcome is not None and outcome[0] == "refused":
+        raise IngestError(outcome[1])
+    if outcome is not None and outcome[0] == "memory":
+        raise IngestError(too_large(path, memory_mb))
+    if outcome is not None and outcome[0] == "timeout":
+        raise IngestError(too_slow(path, seconds))
+    if outcome is not None and outcome[0] == "unexpected":
+        log.error("unexpected error reading %s:\n%s", path, outcome[1])
+        raise IngestError(unexpected(path))
+    log.error("the reader of %s died (exit code %s)", path, exitcode)
+    raise IngestError(too_large(path, memory_mb, died=True))
+
+
+def _child(send, env: dict, memory_mb: int, seconds: float, fn, path: Path, args, kwargs) -> None:
+    """In the child: set the limits, run, send one (kind, value)."""
+    os.environ.update(env)
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    cpu = int(seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    try:
+        outcome = ("ok", fn(path, *args, **kwargs))
+    except IngestError as exc:
+        outcome = ("refused", str(exc))
+    except MemoryError:
+        outcome = ("memory", None)
+    except Exception:
+        outcome = ("unexpected", traceback.format_exc())
+    try:
+        send.send(outcome)
+    except MemoryError:
+        send.send(("memory", None))
+    send.close()
+
+
+# ---------------------------------------------------------------- messages
+
+
+def too_large(path: Path, memory_mb: int, died: bool = False) -> str:
+    far = sources.far_cells(path)
+    where = f" Trang tính khai báo vùng dữ liệu tới ô {far}." if far else ""
+    what = "dừng bất thường" if died else "vượt giới hạn bộ nhớ"
+    return (f"Không đọc được tệp '{path.name}': trình đọc {what} (giới hạn {formatting.number(memory_mb)} MB).{where} "
+            "Thường do bảng tính có ô nằm rất xa vùng số liệu (ví dụ ô XFD1048576) hoặc tệp bị hỏng. "
+            "Hãy mở tệp bằng Excel, sao chép bảng số liệu sang một tệp mới và lưu thành .xlsx.")
+
+
+def too_slow(path: Path, seconds: float) -> str:
+    return (f"Không đọc được tệp '{path.name}': đọc quá {formatting.number(seconds)} giây nên đã dừng. "
+            "Hãy chỉ giữ trang tính cần nạp, xóa các dòng, cột trống thừa, lưu lại thành .xlsx rồi tải lên lại.")
+
+
+def unexpected(path: Path) -> str:
+    return (f"Không đọc được tệp '{path.name}' do lỗi không lường trước của chương trình đọc (đã ghi vào nhật ký máy chủ). "
+            "Hãy mở tệp bằng Excel, lưu lại thành .xlsx rồi thử lại; nếu vẫn lỗi, gửi tệp cho bộ phận kỹ thuật.")
