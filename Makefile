@@ -39,6 +39,7 @@ test-browser: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 	$(PY) bench/memory.py
+	$(PY) bench/hostile.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -127,7 +127,7 @@ def check_file(path: Path, dataset: str | None, communes: CommuneIndex, *, sheet
     timings = {}
     t0 = time.perf_counter()
     try:
-        table = sandbox.read_table(path, dataset, communes, sheet=sheet, period=period)
+        table, timings["read_peak_mb"] = sandbox.read_table(path, dataset, communes, sheet=sheet, period=period)
     except ingest.IngestError as exc:
         return None, [Finding(ERROR, str(exc), rule="read")], {"read": time.perf_counter() - t0}
     timings["read"] = time.perf_counter() - t0

@@ -50,7 +50,8 @@ def _mp():
 
 
 def read_table(path: Path, *args, **kwargs):
-    """ingest.read_table(path, …) in a limited child process; IngestError when it fails in any way."""
+    """(ingest.read_table(path, …), the child's peak memory in MB), read in a limited child process;
+    IngestError when it fails in any way."""
     return run_limited(_read_table, Path(path), *args, **kwargs)
 
 
@@ -60,8 +61,8 @@ def _read_table(path: Path, *args, **kwargs):
     return ingest.read_table(path, *args, **kwargs)
 
 
-def run_limited(fn, path: Path, *args, **kwargs) -> Any:
-    """fn(path, *args, **kwargs) in a child with the limits; its IngestError is raised here as is."""
+def run_limited(fn, path: Path, *args, **kwargs) -> tuple[Any, float]:
+    """(fn(path, *args, **kwargs), peak MB) in a child with the limits; its IngestError is raised here as is."""
     memory_mb, seconds = memory_limit_mb(), time_limit_s()
     env = {k: v for k, v in os.environ.items() if k.startswith("WAREHOUSE_")}
     ctx = _mp()
@@ -107,7 +108,7 @@ def _end(child) -> int | None:
 
 def _result(outcome: tuple[str, Any] | None, exitcode: int | None, path: Path, memory_mb: int, seconds: float) -> Any:
     if outcome is not None and outcome[0] == "ok":
-        return outcome[1]
+        return outcome[1], outcome[2]
     if outcome is not None and outcome[0] == "refused":
         raise IngestError(outcome[1])
     if outcome is not None and outcome[0] == "memory":
@@ -129,7 +130,8 @@ def _child(send, env: dict, memory_mb: int, seconds: float, fn, path: Path, args
     cpu = int(seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     try:
-        outcome = ("ok", fn(path, *args, **kwargs))
+        value = fn(path, *args, **kwargs)
+        outcome = ("ok", value, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     except IngestError as exc:
         outcome = ("refused", str(exc))
     except MemoryError:
