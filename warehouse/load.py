@@ -308,16 +308,28 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
     """
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
-    by = loaded_by or _user()
     with db.write_connection(db_file) as con:
         previous = _duplicate(con, result.sha256, sheet, period)
         if previous is not None:
-            return _record_duplicate(con, result, path, previous, by)
+            return _record_duplicate(con, result, path, previous, loaded_by or _user())
         communes = known_communes(con)
     table, findings, timings = check_file(path, dataset, communes, sheet=sheet, period=period)
-    _settle(result, table, findings, timings)
+    return write_checked(path, table, findings, timings, db_file=db_file, loaded_by=loaded_by, is_sample=is_sample,
+                         file_name=file_name, sheet=sheet, period=period, sha256=result.sha256)
+
+
+def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding], timings: dict | None = None, *,
+                  db_file: Path | None = None, loaded_by: str | None = None, is_sample: bool = False,
+                  file_name: str | None = None, sheet: str | None = None, period: dict | str | None = None,
+                  sha256: str | None = None) -> LoadResult:
+    """Write a file already read and checked by check_file (the upload page's preview): never a second
+    read. Under the write lock the duplicate check runs again (a parallel load may have won)."""
+    path = Path(path)
+    result = LoadResult(DUPLICATE, file_name or path.name, sha256 or sha256_of(path))
+    _settle(result, table, findings, dict(timings or {}))
+    by = loaded_by or _user()
     with db.write_connection(db_file) as con:
-        previous = _duplicate(con, result.sha256, sheet, period)  # a parallel load may have won
+        previous = _duplicate(con, result.sha256, sheet, period)
         if previous is not None:
             return _record_duplicate(con, result, path, previous, by)
         _write(con, result, path, by, is_sample)
