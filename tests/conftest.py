@@ -73,13 +73,9 @@ def make_csv(tmp_path):
 
 @pytest.fixture
 def db_file(tmp_path) -> Path:
-    """A fresh warehouse file with the schema, the 96 communes and the views."""
+    """A fresh warehouse file with the schema, the 96 communes and the views (every write connection builds them)."""
     path = tmp_path / "wh" / "warehouse.duckdb"
     load.load_path(load.REFERENCE_COMMUNES, "communes", db_file=path, loaded_by="test")
-    from warehouse import models
-
-    with db.write_connection(path) as con:
-        models.build(con)
     return path
 
 

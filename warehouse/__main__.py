@@ -206,7 +206,7 @@ def parser() -> argparse.ArgumentParser:
     hash_password = sub.add_parser("hash-password", help="tạo dòng mật khẩu (đã băm) cho một chuyên viên")
     hash_password.add_argument("username", nargs="?", default="ten_dang_nhap", help="tên đăng nhập của chuyên viên")
     hash_password.set_defaults(fn=cmd_hash_password)
-    sub.add_parser("build", help="tạo lại các view trong sql/").set_defaults(fn=cmd_build)
+    sub.add_parser("build", help="tạo lại các view trong sql/ (các lệnh ghi tự làm khi sql/ thay đổi)").set_defaults(fn=cmd_build)
     sub.add_parser("check", help="chạy lại kiểm tra trên dữ liệu đã nạp").set_defaults(fn=cmd_check)
     samples = sub.add_parser("samples", help="sinh lại các tệp dữ liệu mẫu")
     samples.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "data" / "samples"))

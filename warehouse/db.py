@@ -3,7 +3,9 @@
 DuckDB lets one process hold a file read-write, and that process blocks every
 other one, readers included. So writers take an exclusive lock file, open the
 database, do one thing and close it; readers never open the live file: they
-read a copy (a snapshot) made under a shared lock whenever the file changed.
+read a copy (a snapshot) made under a shared lock whenever the file or sql/ changed.
+Both see the views of the current sql/ files: a write connection rebuilds them
+when stale (models.ensure_current), and so does a snapshot's preparation.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import datasets
+from warehouse import datasets, models
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
@@ -91,25 +93,26 @@ def _flock(db: Path, mode: int, timeout: float = LOCK_TIMEOUT_S) -> Iterator[Non
 
 @contextmanager
 def write_connection(db: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An exclusive, short-lived read-write connection; closed (checkpointed) on exit."""
+    """An exclusive, short-lived read-write connection with the schema and current views; closed on exit."""
     db = Path(db or db_path())
     db.parent.mkdir(parents=True, exist_ok=True)
     with _flock(db, fcntl.LOCK_EX):
         con = duckdb.connect(str(db), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
             ensure_schema(con)
+            models.ensure_current(con)
             yield con
         finally:
             con.close()
 
 
 def generation(db: Path) -> str:
-    """A token that changes whenever a writer changed the file."""
+    """A token that changes whenever a writer changed the file or a file of sql/ changed."""
     try:
         st = db.stat()
     except FileNotFoundError:
         return "missing"
-    return f"{st.st_mtime_ns}-{st.st_size}"
+    return f"{st.st_mtime_ns}-{st.st_size}-{models.sql_hash()[:16]}"
 
 
 class Snapshots:
@@ -117,8 +120,9 @@ class Snapshots:
 
     `connection()` returns (generation, connection). Use `con.cursor()` per
     thread: a DuckDB connection is not thread-safe, its cursors are.
-    `prepare(path)`, when given, runs on each new copy before it is opened (the
-    app materialises the views there: models.materialise_file), outside the lock.
+    `prepare(path)`, when given, runs on each new copy before it is opened, outside
+    the lock (the app's models.materialise_file rebuilds the views there when sql/
+    changed, then turns them into tables).
     """
 
     def __init__(self, db: Path | None = None, prepare: Callable[[Path], None] | None = None):

@@ -1,24 +1,57 @@
 """Create the views of sql/ in dependency order: staging first, then marts.
 
 A view's dependencies are the other views its SQL names, so a new file needs
-no registration: drop it into sql/staging or sql/marts and run `build`.
+no registration: drop it into sql/staging or sql/marts. The warehouse records
+the hash of the sql/ files it was built from (meta.build); a warehouse whose
+hash differs from the files is rebuilt before use (ensure_current: by every
+write connection, and on the app's snapshot copies by materialise_file).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from datetime import datetime
 from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+DEFAULT_SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 LAYERS = ("staging", "marts")
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def sql_dir() -> Path:
+    """The folder of the view files: $WAREHOUSE_SQL_DIR or the project's sql/."""
+    return Path(os.environ.get("WAREHOUSE_SQL_DIR") or DEFAULT_SQL_DIR)
 
 
 def view_files() -> list[Path]:
     """Every view file, layer by layer."""
-    return [path for layer in LAYERS for path in sorted((SQL_DIR / layer).glob("*.sql"))]
+    root = sql_dir()
+    return [path for layer in LAYERS for path in sorted((root / layer).glob("*.sql"))]
+
+
+def _digest(texts: dict[Path, str]) -> str:
+    digest = hashlib.sha256()
+    for path, text in texts.items():
+        digest.update(f"{path.parent.name}/{path.name}\0{text}\0".encode())
+    return digest.hexdigest()
+
+
+_hash_cache: dict[tuple, str] = {}
+
+
+def sql_hash() -> str:
+    """The hash of the view files' names and contents, read again only when a file's mtime or size changed."""
+    files = view_files()
+    stamp = tuple((str(path), st.st_mtime_ns, st.st_size) for path in files for st in [path.stat()])
+    if stamp not in _hash_cache:
+        _hash_cache.clear()
+        _hash_cache[stamp] = _digest({path: path.read_text(encoding="utf-8") for path in files})
+    return _hash_cache[stamp]
 
 
 def dependencies(files: list[Path]) -> dict[str, set[str]]:
@@ -39,13 +72,56 @@ def build_order(files: list[Path] | None = None) -> list[Path]:
 
 
 def build(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """(Re)create every view; returns their names in the order built."""
-    built = []
-    for path in build_order():
-        body = path.read_text(encoding="utf-8").strip().rstrip(";")
-        con.execute(f"create or replace view {path.stem} as\n{body}")
-        built.append(path.stem)
-    return built
+    """(Re)create every view of sql/ in one transaction, drop views no file defines any more, and record
+    the files' hash in meta.build. Returns the views' names in the order built."""
+    texts = {path: path.read_text(encoding="utf-8") for path in view_files()}
+    order = build_order(list(texts))
+    names = {path.stem for path in order}
+    con.begin()
+    try:
+        for name in set(_views(con)) - names:
+            quoted = '"' + name.replace('"', '""') + '"'
+            con.execute(f"drop view {quoted}")
+        for path in order:
+            _create_view(con, path, texts[path])
+        con.execute("create schema if not exists meta")
+        con.execute("create or replace table meta.build (sql_hash varchar not null, built_at timestamp not null)")
+        con.execute("insert into meta.build values (?, ?)", [_digest(texts), datetime.now()])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return [path.stem for path in order]
+
+
+def _views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The views of the database's main schema."""
+    return [row[0] for row in con.execute(
+        "select view_name from duckdb_views() where not internal and not temporary and schema_name = 'main' "
+        "and database_name = current_database()").fetchall()]
+
+
+def _create_view(con: duckdb.DuckDBPyConnection, path: Path, text: str) -> None:
+    try:
+        con.execute(f"create or replace view {path.stem} as\n{text.strip().rstrip(';')}")
+    except duckdb.Error as exc:
+        raise ValueError(f"Không tạo được view {path.stem} từ {path}: {exc}") from exc
+
+
+def built_hash(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The hash of the sql/ files the views of this database were built from (None: never recorded)."""
+    recorded = con.execute("select count(*) from duckdb_tables() where database_name = current_database() "
+                           "and schema_name = 'meta' and table_name = 'build'").fetchone()[0]
+    row = con.execute("select sql_hash from meta.build").fetchone() if recorded else None
+    return row[0] if row else None
+
+
+def ensure_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild the views when sql/ differs from what they were built from; True when it rebuilt."""
+    if built_hash(con) == sql_hash():
+        return False
+    build(con)
+    return True
 
 
 def materialise(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -56,7 +132,7 @@ def materialise(con: duckdb.DuckDBPyConnection) -> list[str]:
     national scale (3.321 communes × 104 snapshots) a page's queries then take
     milliseconds instead of ~1 s each.
     """
-    existing = {row[0] for row in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    existing = set(_views(con))
     done = []
     con.begin()
     try:
@@ -74,9 +150,10 @@ def materialise(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def materialise_file(path: Path) -> None:
-    """materialise() on a database file nobody else has open (a fresh snapshot copy)."""
-    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    """On a database file nobody else has open (a fresh snapshot copy): current views, then materialise()."""
+    con = duckdb.connect(str(path), config=_CONFIG)
     try:
+        ensure_current(con)
         materialise(con)
     finally:
         con.close()
