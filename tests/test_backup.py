@@ -211,10 +211,9 @@ def test_backup_keeps_what_a_killed_load_committed(source_copy, tmp_path, make_c
     """Killed after its commit: the load is only in the WAL and its original only a .part file; both are in the backup."""
     path = make_csv(REJECTED_CSV.replace("100,150,0", "100,60,40"), "bi_ngat.csv")
     marker = tmp_path / "after_commit"
-    env = {**os.environ, "WAREHOUSE_DB": str(source_copy), "GX_ANALYTICS_ENABLED": "False",
-           "WAREHOUSE_FAULT_AFTER_COMMIT": str(marker), "WAREHOUSE_FAULT_SLEEP": "60"}
-    proc = subprocess.Popen([sys.executable, "-m", "warehouse", "load", str(path)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "WAREHOUSE_DB": str(source_copy), "GX_ANALYTICS_ENABLED": "False"}
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fault_load", "AFTER_COMMIT", str(marker), "load", str(path)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90
         while not marker.exists():

@@ -1,9 +1,9 @@
 """A load killed with SIGKILL mid-way leaves all of the file or none of it, and the warehouse opens cleanly.
 
-The loading process is a real `python -m warehouse load` of a 5.760-row workbook. A fault-injection
-point (WAREHOUSE_FAULT_BEFORE_COMMIT / _AFTER_COMMIT = a marker file) makes it write the marker
-and sleep inside the load — rows inserted, not committed; or committed, original not yet renamed —
-and the test kills it there, deterministically.
+The loading process is the real CLI (`load FILE`) on a 5.760-row workbook, started through the test-only
+launcher tests/fault_load.py, which pauses the load's commit right before or right after it and writes a
+marker — rows inserted, not committed; or committed, original not yet renamed — and the test kills it
+there, deterministically.
 """
 
 import csv
@@ -46,10 +46,9 @@ def big_file(tmp_path_factory) -> Path:
 def kill_at(point: str, db_file: Path, path: Path, tmp_path: Path) -> None:
     """Start a CLI load that stops at the fault point, wait for its marker, SIGKILL it."""
     marker = tmp_path / f"{point}.marker"
-    env = {**os.environ, "WAREHOUSE_DB": str(db_file), "GX_ANALYTICS_ENABLED": "False",
-           f"WAREHOUSE_FAULT_{point}": str(marker), "WAREHOUSE_FAULT_SLEEP": "60"}
-    proc = subprocess.Popen([sys.executable, "-m", "warehouse", "load", str(path)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {**os.environ, "WAREHOUSE_DB": str(db_file), "GX_ANALYTICS_ENABLED": "False"}
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fault_load", point, str(marker), "load", str(path)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while not marker.exists():

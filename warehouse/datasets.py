@@ -51,10 +51,6 @@ class Dataset:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
 
 def _c(name: str, kind: str, label: str, *aliases: str) -> Column:
     return Column(name, kind, label, (label, *aliases))

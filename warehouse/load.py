@@ -209,14 +209,6 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def fault_point(name: str) -> None:
-    """Test hook: with WAREHOUSE_FAULT_<name>=FILE set, write FILE and wait to be killed."""
-    marker = os.environ.get(f"WAREHOUSE_FAULT_{name}")
-    if marker:
-        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
-        time.sleep(float(os.environ.get("WAREHOUSE_FAULT_SLEEP", "60")))
-
-
 def _database_folder(con: duckdb.DuckDBPyConnection) -> Path | None:
     row = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
     return Path(row[0]).parent if row and row[0] else None
@@ -239,7 +231,6 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
         _insert_meta(con, load_id, result, stored, loaded_by, is_sample)
         if result.status == LOADED:
             _insert_rows(con, result.dataset, result.table.frame, load_id)
-        fault_point("BEFORE_COMMIT")
         con.commit()
     except BaseException:
         con.rollback()
@@ -247,7 +238,6 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
             part.unlink(missing_ok=True)
         raise
     if part is not None:
-        fault_point("AFTER_COMMIT")
         os.replace(part, stored)
     result.load_id = load_id
     result.timings["insert"] = time.perf_counter() - t0
@@ -280,22 +270,6 @@ def _insert_rows(con, dataset: str, frame: pd.DataFrame, load_id: int) -> None:
 
 
 # ---------------------------------------------------------------- entry points
-
-
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, dataset: str | None = None, *,
-              loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None,
-              sheet: str | None = None, period: dict | str | None = None) -> LoadResult:
-    """Validate and load one file with an open read-write connection."""
-    path = Path(path)
-    result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
-    by = loaded_by or _user()
-    previous = _duplicate(con, result.sha256, sheet, period)
-    if previous is not None:
-        return _record_duplicate(con, result, path, previous, by)
-    table, findings, timings = check_file(path, dataset, known_communes(con), sheet=sheet, period=period)
-    _settle(result, table, findings, timings)
-    _write(con, result, path, by, is_sample)
-    return result
 
 
 def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = None,
