@@ -35,3 +35,45 @@ def test_no_extension_install_or_network_in_code():
         text = path.read_text(encoding="utf-8").lower()
         assert "install " not in text or "extension" not in text, path
         assert "http://" not in text and "https://" not in text, path
+
+
+# ---------------------------------------------------------------- docs that cannot drift
+
+DESIGN = (ROOT / "docs" / "DESIGN.md").read_text(encoding="utf-8")
+VIEW_FILES = sorted([*(ROOT / "sql").glob("staging/*.sql"), *(ROOT / "sql").glob("marts/*.sql")])
+
+
+def design_layout() -> str:
+    """The code block of DESIGN.md's "## Layout" section."""
+    section = DESIGN.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```", 2)[1]
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "warehouse").glob("*.py") if p.name != "__init__.py"))
+def test_design_layout_has_a_line_for_every_warehouse_module(module):
+    assert re.search(rf"^\s+{re.escape(module)}\s+\S", design_layout(), re.MULTILINE), module
+
+
+@pytest.mark.parametrize("view", [p.stem for p in VIEW_FILES])
+def test_design_names_every_view(view):
+    assert re.search(rf"\b{view}\b", DESIGN), view
+
+
+def declared_key(path: Path) -> list[str]:
+    """The key of a view's header comment: `-- one row per …; key (a, b)`; [] for `key (none: …)`."""
+    header = " ".join(line[2:] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("--"))
+    match = re.search(r"\bkey \(([^)]*)\)", header)
+    assert match, f"{path.name}: no 'key (…)' in its header"
+    return [] if match[1].startswith("none") else [column.strip() for column in match[1].split(",")]
+
+
+@pytest.mark.parametrize("path", VIEW_FILES, ids=lambda p: p.stem)
+def test_every_views_declared_key_is_unique_on_the_sample(path, seeded_con):
+    key = declared_key(path)
+    if not key:
+        assert seeded_con.execute(f"select count(*) from {path.stem}").fetchone()[0] <= 1
+        return
+    columns = ", ".join(key)
+    total, distinct = seeded_con.execute(
+        f"select count(*), count(distinct ({columns},)) from {path.stem}").fetchone()
+    assert total > 0 and total == distinct, (path.stem, total, distinct)
