@@ -48,10 +48,12 @@ def sql_hash() -> str:
     """The hash of the view files' names and contents, read again only when a file's mtime or size changed."""
     files = view_files()
     stamp = tuple((str(path), st.st_mtime_ns, st.st_size) for path in files for st in [path.stat()])
-    if stamp not in _hash_cache:
+    digest = _hash_cache.get(stamp)
+    if digest is None:  # (sessions run in threads: the value returned never depends on another's update)
+        digest = _digest({path: path.read_text(encoding="utf-8") for path in files})
         _hash_cache.clear()
-        _hash_cache[stamp] = _digest({path: path.read_text(encoding="utf-8") for path in files})
-    return _hash_cache[stamp]
+        _hash_cache[stamp] = digest
+    return digest
 
 
 def dependencies(files: list[Path]) -> dict[str, set[str]]:
