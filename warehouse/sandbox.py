@@ -150,10 +150,11 @@ def _child(send, env: dict, memory_mb: int, seconds: float, fn, path: Path, args
 
 def too_large(path: Path, memory_mb: int, died: bool = False) -> str:
     far = sources.far_cells(path)
-    where = f" Trang tính khai báo vùng dữ liệu tới ô {far}." if far else ""
-    what = "dừng bất thường" if died else "vượt giới hạn bộ nhớ"
-    return (f"Không đọc được tệp '{path.name}': trình đọc {what} (giới hạn {formatting.number(memory_mb)} MB).{where} "
-            "Thường do bảng tính có ô nằm rất xa vùng số liệu (ví dụ ô XFD1048576) hoặc tệp bị hỏng. "
+    limit = f"giới hạn bộ nhớ {formatting.number(memory_mb)} MB"
+    what = f"dừng bất thường (có thể do vượt {limit})" if died else f"vượt {limit}"
+    why = (f"Trang tính khai báo vùng dữ liệu tới tận ô {far}, quá xa bảng số liệu." if far else
+           "Thường do bảng tính có ô nằm rất xa vùng số liệu (ví dụ ô XFD1048576) hoặc tệp bị hỏng.")
+    return (f"Không đọc được tệp '{path.name}': trình đọc {what}. {why} "
             "Hãy mở tệp bằng Excel, sao chép bảng số liệu sang một tệp mới và lưu thành .xlsx.")
 
 
