@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from warehouse.formatting import md_text
+
 _SESSION_USER = "_auth_analyst"  # set only by a verified password login; never a widget key
 OPEN_USER = "ứng dụng web (chế độ mở)"
 READ_ONLY_NOTE = ("Máy chủ chưa cấu hình chuyên viên nên ứng dụng chỉ cho xem. Quản trị viên thêm chuyên viên "
@@ -70,7 +72,7 @@ def require_analyst(key: str) -> str:
     signed_in = _signed_in_user()
     email = signed_in.get("email") if signed_in.get("is_logged_in") else None
     if email:
-        st.warning(f"Tài khoản {email} chưa có quyền chuyên viên (mục [roles] analysts của secrets.toml).",
+        st.warning(f"Tài khoản {md_text(email)} chưa có quyền chuyên viên (mục [roles] analysts của secrets.toml).",
                    icon=":material/lock:")
     else:
         st.info("Phần này dành cho chuyên viên: hãy đăng nhập.", icon=":material/lock:")
@@ -129,7 +131,7 @@ def account_box() -> None:
             st.caption(":material/lock_open: Chế độ một người dùng (WAREHOUSE_OPEN_UPLOADS=1): "
                        "ai mở ứng dụng cũng nạp và thu hồi được dữ liệu.")
         elif name:
-            st.caption(f":material/verified_user: Chuyên viên: **{name}**")
+            st.caption(f":material/verified_user: Chuyên viên: **{md_text(name)}**")
             if st.button("Đăng xuất", key="auth_logout", icon=":material/logout:"):
                 logout(how)
         elif not auth.modes(_auth_secrets()):
@@ -137,7 +139,7 @@ def account_box() -> None:
         else:
             signed_in = _signed_in_user()
             if signed_in.get("is_logged_in"):
-                st.caption(f":material/visibility: {signed_in.get('email')}: chỉ xem")
+                st.caption(f":material/visibility: {md_text(signed_in.get('email'))}: chỉ xem")
                 if st.button("Đăng xuất", key="auth_logout", icon=":material/logout:"):
                     logout(auth.OIDC)
             with st.expander("Đăng nhập chuyên viên", icon=":material/login:"):

@@ -17,6 +17,7 @@ import streamlit as st
 
 from warehouse import db, formatting, metrics, models, queries
 from warehouse.findings import ERROR, Finding
+from warehouse.formatting import md_text  # noqa: F401 (pages: ui.md_text(value) for any text from a file or a URL)
 
 # Vega's number locale for Vietnamese: 3.781 and 86,6 on chart axes
 VEGA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}}
@@ -127,7 +128,7 @@ def quality_badge(status: pd.DataFrame) -> None:
     """Green when the latest accepted load of every dataset passed every check, orange with the warnings otherwise."""
     warned = status[status["latest_load_warnings"] > 0]
     details = "; ".join(f"{metrics.DATASET_SHORT.get(r.dataset, r.dataset)}: {int(r.latest_load_warnings)} cảnh báo "
-                        f"(lần nạp #{r.latest_load_id}, {r.latest_file_name})" for r in warned.itertuples())
+                        f"(lần nạp #{r.latest_load_id}, {md_text(r.latest_file_name)})" for r in warned.itertuples())
     if warned.empty:
         st.badge("Kiểm tra dữ liệu: không có cảnh báo", icon=":material/verified:", color="green",
                  help="Lần nạp mới nhất của mỗi bộ dữ liệu đạt mọi kiểm tra.")
@@ -169,7 +170,7 @@ def export_button(frame: pd.DataFrame, file_stem: str, *, key: str, formats: dic
 
 
 def warehouse_missing(exc: Exception) -> None:
-    st.error(str(exc), icon=":material/database_off:")
+    st.error(md_text(exc), icon=":material/database_off:")
     st.stop()
 
 

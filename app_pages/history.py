@@ -67,16 +67,16 @@ ui.set_params(dataset=None if dataset == ALL else dataset, load=load_id)
 row = label.loc[load_id]
 detail = ui.query("load_detail", load_id)
 
-st.subheader(f"Lần nạp #{load_id}: {row['file_name']}")
+st.subheader(f"Lần nạp #{load_id}: {ui.md_text(row['file_name'])}")
 if st.session_state.get("history_flash"):
     ok, message = st.session_state.pop("history_flash")
     (st.success if ok else st.error)(message, icon=":material/undo:" if ok else ":material/error:")
 retracted = not pd.isna(row["retracted_at"])
-facts = [datasets.get(row["dataset"]).title if row["dataset"] in datasets.DATASETS else row["dataset"],
-         f"trang tính «{detail['sheet']}»" if detail.get("sheet") else None, row["state"],
+facts = [datasets.get(row["dataset"]).title if row["dataset"] in datasets.DATASETS else ui.md_text(row["dataset"]),
+         f"trang tính «{ui.md_text(detail['sheet'])}»" if detail.get("sheet") else None, row["state"],
          f"{formatting.number(row['rows_loaded'])} dòng",
-         f"nạp bởi {row['loaded_by']} lúc {formatting.moment(row['loaded_at'])}",
-         f"thu hồi bởi {row['retracted_by']} lúc {formatting.moment(row['retracted_at'])}" if retracted else None,
+         f"nạp bởi {ui.md_text(row['loaded_by'])} lúc {formatting.moment(row['loaded_at'])}",
+         f"thu hồi bởi {ui.md_text(row['retracted_by'])} lúc {formatting.moment(row['retracted_at'])}" if retracted else None,
          f"sha256 {row['sha256'][:12]}…"]
 st.caption(" · ".join(f for f in facts if f))
 
@@ -105,7 +105,7 @@ if row["state"] in ("bị từ chối", "đã thu hồi"):
 if st.button("Thu hồi lần nạp này…", key="history_retract", icon=":material/undo:"):
     st.session_state["history_confirm"] = load_id
 if st.session_state.get("history_confirm") == load_id:
-    st.warning(f"Thu hồi lần nạp #{load_id} ({row['file_name']})? {formatting.number(row['rows_in_use'])} dòng đang "
+    st.warning(f"Thu hồi lần nạp #{load_id} ({ui.md_text(row['file_name'])})? {formatting.number(row['rows_in_use'])} dòng đang "
                "dùng của nó sẽ thôi được tính; với cùng xã và kỳ, số liệu của lần nạp trước (nếu có) được dùng lại. "
                "Không dữ liệu nào bị xóa.", icon=":material/warning:")
     confirm, cancel = st.columns([1, 5])

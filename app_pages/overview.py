@@ -35,9 +35,8 @@ def target_badge(row) -> None:
     target = metrics.target_label(row["comparator"], row["target_value"], row["target_upper"], row["target_unit"],
                                   row["target_text"])
     status = metrics.status_label(row["met"])
-    note = (f"Chỉ tiêu {row['indicator_code']}: {row['indicator_name']}. "
-            f"{int(row['communes_met'])}/{int(row['communes_with_data'])} xã đạt."
-            if not pd.isna(row["communes_met"]) else f"Chỉ tiêu {row['indicator_code']}: {row['indicator_name']}.")
+    note = f"Chỉ tiêu {ui.md_text(row['indicator_code'])}: {ui.md_text(row['indicator_name'])}." + (
+        f" {int(row['communes_met'])}/{int(row['communes_with_data'])} xã đạt." if not pd.isna(row["communes_met"]) else "")
     if row["is_proxy"]:
         note += " Số đo gần đúng (xem trang «Chỉ tiêu»)."
     color = {"Đạt": "green", "Chưa đạt": "red"}.get(status, "gray")

@@ -16,7 +16,7 @@ names = dict(zip(codes, communes["commune_name"], strict=True))
 asked = st.query_params.get("commune")
 chosen = ui.param_choice("commune", codes, None)
 if asked and chosen is None:
-    st.warning(f"Mã «{asked}» không phải một xã, phường, đặc khu hiện hành. Hãy chọn trong danh sách.",
+    st.warning(f"Mã «{ui.md_text(asked)}» không phải một xã, phường, đặc khu hiện hành. Hãy chọn trong danh sách.",
                icon=":material/warning:")
 # a peer chosen in the table below sets the widget's state: then the URL's value is not its default
 default = None if "profile_commune" in st.session_state or chosen is None else codes.index(chosen)
@@ -30,11 +30,11 @@ if code is None:
 
 # ---------------------------------------------------------------- who it is
 profile = ui.query("commune_profile", code)
-st.subheader(profile["commune_name"], divider="blue")
+st.subheader(ui.md_text(profile["commune_name"]), divider="blue")
 st.caption(" · ".join(part for part in (
-    profile["unit_type"].capitalize() if profile["unit_type"] else None,
-    f"huyện cũ: {profile['former_district']}" if profile["former_district"] else None,
-    f"tỉnh cũ: {profile['former_province']}" if profile["former_province"] else None,
+    ui.md_text(profile["unit_type"].capitalize()) if profile["unit_type"] else None,
+    f"huyện cũ: {ui.md_text(profile['former_district'])}" if profile["former_district"] else None,
+    f"tỉnh cũ: {ui.md_text(profile['former_province'])}" if profile["former_province"] else None,
     f"mã {code}",
 ) if part))
 population, area = profile["population"], profile["area_km2"]
@@ -46,7 +46,7 @@ c3.metric("Mật độ dân số", f"{formatting.number(population / area)} ngư
 merged = list(profile["merged_from"])
 if merged:
     st.markdown((f"**Hình thành từ {len(merged)} đơn vị cũ** (sáp nhập 01/07/2025): " if len(merged) > 1
-                 else "**Đơn vị cũ** (trước 01/07/2025): ") + ", ".join(merged) + ".")
+                 else "**Đơn vị cũ** (trước 01/07/2025): ") + ", ".join(ui.md_text(m) for m in merged) + ".")
 else:
     st.caption("Danh mục không ghi đơn vị cũ sáp nhập vào đơn vị này.")
 
@@ -115,7 +115,7 @@ if not trend.empty:
 # ---------------------------------------------------------------- peers
 peers = ui.query("commune_peers", code)
 if len(peers) > 1:
-    st.subheader(f"Các đơn vị cùng {profile['former_district']} cũ")
+    st.subheader(f"Các đơn vị cùng {ui.md_text(profile['former_district'])} cũ")
     st.caption("Số liệu kỳ mới nhất; hạng trong toàn tỉnh. Chọn một dòng để mở hồ sơ đơn vị đó.")
     columns = {"commune_name": "Đơn vị", "unit_type": "Loại", "population": "Dân số (ước tính)",
                "online_rate_pct": "Tỷ lệ hồ sơ trực tuyến", "rank_online_rate_pct": "Hạng HS trực tuyến",

@@ -66,11 +66,11 @@ metric = metrics.get(metric_name)
 row = tracked[(tracked["indicator_code"] == indicator_code) & (tracked["metric"] == metric_name)].iloc[0]
 target = leader.target_text(row)
 
-st.subheader(f"{indicator_code}. {row['indicator_name']}")
+st.subheader(f"{ui.md_text(indicator_code)}. {ui.md_text(row['indicator_name'])}")
 st.markdown(f"**Mục tiêu đến năm {year}: {target}** · đo bằng: {metric.label}"
             + (" (**gần đúng**)" if row["is_proxy"] else "") + f". {row['measure_note'] or ''}")
 if not pd.isna(row["responsible_unit"]):
-    st.caption(f"Cơ quan chủ trì: {row['responsible_unit']}")
+    st.caption(f"Cơ quan chủ trì: {ui.md_text(row['responsible_unit'])}")
 
 history = ui.query("target_history", indicator_code, metric_name)
 per_year = pd.DataFrame({
@@ -174,7 +174,8 @@ if not judged.empty:
                        query_params={"commune": judged["commune_code"].iloc[event.selection.rows[0]]})
 missing = communes[communes["actual"].isna()]
 if len(missing):
-    names = ", ".join(missing["commune_name"].head(20)) + (f" và {len(missing) - 20} đơn vị khác" if len(missing) > 20 else "")
+    names = (", ".join(missing["commune_name"].head(20).map(ui.md_text))
+             + (f" và {len(missing) - 20} đơn vị khác" if len(missing) > 20 else ""))
     st.caption(f"Chưa có số liệu ({len(missing)} đơn vị): {names}.")
 
 with st.expander("Toàn bộ chỉ tiêu của kế hoạch, theo năm"):

@@ -77,7 +77,7 @@ def show_period(table, findings) -> None:
     if table.dataset not in values.PERIOD_COLUMNS or not (table.period_source or missing):
         return
     if table.period_source == "title":
-        st.info(f"Bảng không có cột kỳ báo cáo. Kỳ đọc từ tiêu đề «{table.period_text}»: "
+        st.info(f"Bảng không có cột kỳ báo cáo. Kỳ đọc từ tiêu đề «{ui.md_text(table.period_text)}»: "
                 f"**{values.period_label(table.period)}**. Kiểm tra lại; sửa ô dưới đây nếu sai.", icon=":material/event:")
     elif table.period_source == "given":
         st.info(f"Kỳ báo cáo bạn nhập: **{values.period_label(table.period)}** (áp dụng cho mọi dòng).", icon=":material/event:")
@@ -88,7 +88,7 @@ def show_period(table, findings) -> None:
     st.text_input("Kỳ báo cáo", key="upload_period", placeholder=values.PERIOD_EXAMPLES[table.dataset],
                   help="Ví dụ: 01/07/2025-30/10/2025 (từ ngày – đến ngày), 11/2025 (tháng), 18/11/2025 (ngày số liệu).")
     if period_error:
-        st.error(period_error, icon=":material/error:")
+        st.error(ui.md_text(period_error), icon=":material/error:")
 
 
 if table is not None:
@@ -99,7 +99,7 @@ if table is not None:
                      key="upload_sheet", help="Tệp có nhiều trang tính có bảng số liệu; chọn trang cần nạp.")
     last_header = table.header_row + table.header_rows - 1
     header_rows = f"dòng {table.header_row}" if table.header_rows == 1 else f"dòng {table.header_row}–{last_header}"
-    st.caption(f"Trang tính «{table.sheet}» ({len(table.sheet_names)} trang tính trong tệp), tiêu đề cột ở "
+    st.caption(f"Trang tính «{ui.md_text(table.sheet)}» ({len(table.sheet_names)} trang tính trong tệp), tiêu đề cột ở "
                f"{header_rows}, {table.rows} dòng số liệu.")
     show_period(table, findings)
     mapping = pd.DataFrame(
@@ -110,7 +110,7 @@ if table is not None:
     c1, c2 = st.columns([3, 2])
     c1.dataframe(mapping, hide_index=True, width="stretch")
     if table.ignored_headers:
-        c1.caption("Cột không dùng: " + ", ".join(table.ignored_headers))
+        c1.caption("Cột không dùng: " + ", ".join(ui.md_text(h) for h in table.ignored_headers))
     skipped = pd.DataFrame(layout.describe_skipped(table.skipped_rows), columns=["Dòng", "Không đọc vì"])
     c2.dataframe(skipped, hide_index=True, width="stretch")
     st.dataframe(preview(table, ds), hide_index=True, width="stretch", placeholder="–")

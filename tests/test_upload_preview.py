@@ -8,6 +8,8 @@ import pytest
 from fixtures import workbooks as wbk
 from streamlit.testing.v1 import AppTest
 
+from warehouse.formatting import md_text
+
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,7 +41,8 @@ def test_preview_of_a_government_workbook_then_load(page, tmp_path, seeded_copy)
     at = upload(page, wbk.gov_dvctt(tmp_path / "bieu01.xlsx"))
     assert any("Hồ sơ thủ tục hành chính" in h.value for h in at.subheader)
     assert any("«Biểu 01»" in c.value and "dòng 8–9" in c.value and "3 dòng số liệu" in c.value for c in at.caption)
-    assert "(Từ ngày 01/7/2025 đến ngày 30/10/2025)" in at.info[0].value and "01/07/2025-30/10/2025" in at.info[0].value
+    assert md_text("(Từ ngày 01/7/2025 đến ngày 30/10/2025)") in at.info[0].value  # the title, as text
+    assert "01/07/2025-30/10/2025" in at.info[0].value
     assert at.text_input(key="upload_period").value == "01/07/2025-30/10/2025"
     mapping = frame_with(at, "Tên chuẩn")
     assert dict(zip(mapping["Cột trong tệp"], mapping["Tên chuẩn"], strict=True))["Đã giải quyết / Quá hạn"] == "resolved_late"

@@ -1,8 +1,12 @@
-"""Vietnamese display formats: 3.781; 86,6 %; 18/11/2025. Display only: data keeps full precision."""
+"""Vietnamese display formats: 3.781; 86,6 %; 18/11/2025. Display only: data keeps full precision.
+
+And md_text: untrusted text (file contents, URL parameters) shown literally under Streamlit's Markdown.
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -53,3 +57,32 @@ def rank(value: object, of: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{int(value)}/{int(of)}"
+
+# ---------------------------------------------------------------- untrusted text under Streamlit's Markdown
+
+WORD_JOINER = "\u2060"  # invisible, no width, no line break: splits what Streamlit's plugins look for in text
+_JOINS = re.compile(
+    r":(?=\S)"              # https://… (GFM autolinks), :smile: (emoji), :material/x: :material_x: :streamlit: (icons)
+    r"|@(?=[-\w])"          # e-mail addresses (GFM autolinks)
+    r"|(?i:www)(?=\.)"      # www.example.org (GFM autolinks)
+    r"|[-<>~](?=[-<>=])"    # -> <- <-> -- >= <= ~= (Streamlit's typographic replacements)
+)
+_LINE_BREAKS = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
+_ESCAPES = str.maketrans({
+    **{c: "\\" + c for c in "\\`*_{}()#+-.!|<>~$:=&"},
+    # brackets as character references: st.badge backslash-escapes [ and ] in its label itself
+    "[": "&#91;", "]": "&#93;",
+})
+
+
+def md_text(value: object) -> str:
+    """Any text (a name from an uploaded file, a URL parameter) made literal under Streamlit's Markdown.
+
+    Markdown punctuation is backslash-escaped (links, images, emphasis, code, HTML, `$…$` LaTeX,
+    `:red[…]` directives, headings, lists, tables); line breaks become spaces, so a value cannot
+    start a block. Backslashes do not reach what Streamlit's plugins find in the parsed text (GFM
+    autolinks `https://…`, `www.…`, e-mail addresses; `:smile:` emoji; `:material/x:` icons; `->`
+    arrows): an invisible word joiner (U+2060) splits those. The text shown is the value as given.
+    """
+    text = _LINE_BREAKS.sub(" ", "" if value is None else str(value))
+    return _JOINS.sub(lambda m: m.group() + WORD_JOINER, text).translate(_ESCAPES)
