@@ -7,8 +7,6 @@ the upload page or by `python -m warehouse load` shows at the next rerun.
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -178,16 +176,27 @@ def warehouse_missing(exc: Exception) -> None:
 
 
 def save_upload(uploaded) -> Path:
-    """Keep an uploaded file on disk under its own name, in a folder per content hash."""
-    from pathlib import Path
+    """Keep an uploaded file in the private uploads folder beside the database until it is loaded."""
+    from warehouse import uploads
 
-    data = uploaded.getvalue()
-    folder = Path(tempfile.gettempdir()) / "cds-uploads" / hashlib.sha256(data).hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / Path(uploaded.name).name
-    if not path.exists():
-        path.write_bytes(data)
-    return path
+    return uploads.save(uploaded.getvalue(), uploaded.name, db.db_path())
+
+
+def load_checked(path: Path, table, findings, *, file_name: str, loaded_by: str, period: dict | None):
+    """Write the upload the page already read and checked (no second read); the waiting copy goes."""
+    from warehouse import load
+
+    result = load.write_checked(path, table, findings, file_name=file_name, loaded_by=loaded_by,
+                                sheet=table.sheet if table is not None else None, period=period)
+    discard_upload(path)  # the original is archived with its load
+    return result
+
+
+def discard_upload(path: Path) -> None:
+    """Remove an uploaded file once it was loaded (or refused and recorded)."""
+    from warehouse import uploads
+
+    uploads.discard(path, db.db_path())
 
 
 def check_upload(path, dataset: str | None, *, sheet: str | None = None, period: dict | None = None):
@@ -211,6 +220,24 @@ def check_upload(path, dataset: str | None, *, sheet: str | None = None, period:
             checks.pop(next(iter(checks)))
         checks[key] = (table, findings)
     return checks[key]
+
+
+def record_refusal(path: Path, table, findings, *, file_name: str, period: dict | None) -> int | None:
+    """Record a refused upload in meta.loads (its original in quarantine) once per file, sheet and period
+    of this session; a table that only lacks the period the analyst is about to type is not refused yet."""
+    import access
+    from warehouse import load
+
+    errors = [f for f in findings if f.severity == ERROR]
+    if not errors or all(f.rule == "period_missing" for f in errors):
+        return None
+    key = (str(path), table.sheet if table is not None else None, tuple(sorted((period or {}).items())))
+    recorded = st.session_state.setdefault("upload_refusals", {})
+    if key not in recorded:
+        result = load.write_checked(path, table, findings, file_name=file_name, loaded_by=access.analyst_name(),
+                                    sheet=key[1], period=period)
+        recorded[key] = result.load_id
+    return recorded[key]
 
 
 FINDING_COLUMNS = {"severity": "Mức độ", "sheet": "Trang tính", "row": "Dòng", "column": "Cột",

@@ -16,7 +16,9 @@ COLUMNS = {
 
 
 def state_of(row) -> str:
-    """đã nạp / đã bị thay thế (a later load for the same keys wins) / đã thu hồi / bị từ chối."""
+    """đã nạp / đã bị thay thế (a later load for the same keys wins) / đã thu hồi / bị từ chối / trùng."""
+    if row.status == "duplicate":
+        return "trùng tệp đã nạp, không nạp lại"
     if row.status != "loaded":
         return "bị từ chối"
     if not pd.isna(row.retracted_at):

@@ -5,7 +5,7 @@ import streamlit as st
 
 import access
 import ui
-from warehouse import datasets, formatting, layout, load, values
+from warehouse import datasets, formatting, layout, values
 
 AUTO = "auto"
 
@@ -117,9 +117,16 @@ if table is not None:
 
 errors = [f for f in findings if f.severity == "error"]
 warnings = [f for f in findings if f.severity == "warning"]
-if findings:
+refused = ui.record_refusal(path, table, findings, file_name=uploaded.name, period=period)
+if table is None and errors:  # the file itself was refused: the whole reason, not a cut-off table cell
+    st.error(ui.md_text(errors[0].message), icon=":material/block:")
+elif findings:
     st.subheader(f"Kết quả kiểm tra: {len(errors)} lỗi, {len(warnings)} cảnh báo")
     ui.table(ui.findings_frame(findings), {})
+if refused:
+    st.caption(f"Lần thử này được ghi vào «Lịch sử tải» (lần nạp #{refused}, bị từ chối); tệp gốc được lưu lại.")
+if table is None and errors:
+    st.stop()
 if errors or period_error:
     st.error("Tệp có lỗi nên chưa thể nạp. Hãy sửa các ô được nêu ở trên rồi tải lại.", icon=":material/error:")
     st.stop()
@@ -129,7 +136,6 @@ if not findings:
 if st.button("Nạp vào kho", type="primary", icon=":material/database_upload:", key="upload_load"):
     loaded_by = access.require_analyst("upload_load_auth")  # checked again when clicked
     with st.spinner("Đang nạp…"):
-        result = load.load_path(path, table.dataset, file_name=uploaded.name, loaded_by=loaded_by,
-                                sheet=table.sheet, period=period)
+        result = ui.load_checked(path, table, findings, file_name=uploaded.name, loaded_by=loaded_by, period=period)
     (st.success if result.ok else st.error)(result.summary())
     st.cache_data.clear()

@@ -96,6 +96,24 @@ def test_refused_file_is_a_message_on_the_page(page, tmp_path):
     renamed = tmp_path / "cu.xlsx"
     renamed.write_bytes(path.read_bytes())
     at = upload(page, renamed)
-    findings = frame_with(at, "Mức độ")
-    assert "Lưu thành (Save As)" in findings["Yêu cầu / vấn đề"].iloc[0] and "cu.xlsx" in findings["Yêu cầu / vấn đề"].iloc[0]
-    assert "chưa thể nạp" in at.error[-1].value
+    shown = at.error[0].value  # said whole, once, as text
+    assert md_text("Lưu thành (Save As)") in shown and md_text("'cu.xlsx'") in shown
+
+
+def test_a_refused_upload_is_recorded_once_with_its_original_and_says_why_in_full(page, tmp_path, seeded_copy):
+    import openpyxl
+
+    path = tmp_path / "o_xa.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Mã xã", "Ngày số liệu", "Số học viên tham gia"])
+    wb.active["XFD1048576"] = 1
+    wb.save(path)
+    at = upload(page, path)
+    assert any("XFD1048576" in e.value and md_text("sao chép bảng số liệu sang một tệp mới") in e.value
+               for e in at.error)  # the whole reason
+    assert not at.button  # nothing to load
+    at.run()  # a rerun does not record it again
+    rows = loaded(seeded_copy, "select status, file_name, stored_path from meta.loads where file_name = 'o_xa.xlsx'")
+    assert [(s, f) for s, f, _ in rows] == [("rejected", "o_xa.xlsx")]
+    assert Path(rows[0][2]).read_bytes() == path.read_bytes()
+    assert any("bị từ chối" in c.value for c in at.caption)

@@ -33,7 +33,7 @@ def day(value: object) -> str:
     if isinstance(value, str):
         value = pd.Timestamp(value)
     if isinstance(value, (pd.Timestamp, datetime, date)):
-        return value.strftime("%d/%m/%Y")
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime drops the zeros of year 1
     return str(value)
 
 
@@ -57,6 +57,7 @@ def rank(value: object, of: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{int(value)}/{int(of)}"
+
 
 # ---------------------------------------------------------------- untrusted text under Streamlit's Markdown
 
