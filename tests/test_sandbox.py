@@ -45,7 +45,7 @@ def test_a_reader_past_its_memory_is_stopped(tmp_path, communes, monkeypatch):
     path.write_text(",".join(HEADER) + "\n" + rows + "\n", encoding="utf-8")
     monkeypatch.setenv("WAREHOUSE_READ_MEMORY_MB", "200")  # below what the reader's imports alone take
     message = refusal(path, communes)
-    assert "'lon.csv'" in message and "giới hạn 200 MB" in message
+    assert "'lon.csv'" in message and "giới hạn bộ nhớ 200 MB" in message
 
 
 def test_the_limits_and_settings_reach_the_child(make_xlsx, communes, monkeypatch):

@@ -63,7 +63,7 @@ def rank(value: object, of: object) -> str:
 
 WORD_JOINER = "\u2060"  # invisible, no width, no line break: splits what Streamlit's plugins look for in text
 _JOINS = re.compile(
-    r":(?=\S)"              # https://… (GFM autolinks), :smile: (emoji), :material/x: :material_x: :streamlit: (icons)
+    r":(?=\S)"              # web addresses (GFM autolinks), :smile: (emoji), :material/x: :material_x: :streamlit: (icons)
     r"|@(?=[-\w])"          # e-mail addresses (GFM autolinks)
     r"|(?i:www)(?=\.)"      # www.example.org (GFM autolinks)
     r"|[-<>~](?=[-<>=])"    # -> <- <-> -- >= <= ~= (Streamlit's typographic replacements)
@@ -82,7 +82,7 @@ def md_text(value: object) -> str:
     Markdown punctuation is backslash-escaped (links, images, emphasis, code, HTML, `$…$` LaTeX,
     `:red[…]` directives, headings, lists, tables); line breaks become spaces, so a value cannot
     start a block. Backslashes do not reach what Streamlit's plugins find in the parsed text (GFM
-    autolinks `https://…`, `www.…`, e-mail addresses; `:smile:` emoji; `:material/x:` icons; `->`
+    autolinks (web addresses), `www.…`, e-mail addresses; `:smile:` emoji; `:material/x:` icons; `->`
     arrows): an invisible word joiner (U+2060) splits those. The text shown is the value as given.
     """
     text = _LINE_BREAKS.sub(" ", "" if value is None else str(value))
