@@ -9,7 +9,7 @@ ui.page_header("Bình dân học vụ số — xếp hạng các xã")
 st.caption("Hạng do kho dữ liệu tính (1 + số đơn vị đứng trên), trong số các đơn vị có số liệu cùng ngày. "
            "«Theo dân số» = học viên trên 1.000 dân (dân số ước tính).")
 
-snapshots = ui.query("bdhvs_snapshots")
+snapshots = ui.bdhvs_snapshots()
 if not snapshots:
     st.info("Chưa có số liệu Bình dân học vụ số.", icon=":material/info:")
     st.stop()
@@ -17,7 +17,7 @@ snapshot = st.selectbox("Ngày số liệu", snapshots, index=snapshots.index(ui
                         format_func=formatting.day, key="bdhvs_date")
 ui.set_params(date=snapshot)
 
-frame = ui.query("bdhvs_rankings", snapshot)
+frame = ui.bdhvs_rankings(snapshot)
 n = int(frame["units_ranked"].max()) if len(frame) else 0
 previous = frame["prev_snapshot_date"].dropna()
 st.caption(f"{n} đơn vị được xếp hạng"

@@ -10,13 +10,13 @@ ui.page_header("Bản tin cho lãnh đạo",
                "Một trang A4: toàn tỉnh so với chỉ tiêu và các xã chưa đạt nhiều chỉ tiêu nhất. Tải tệp HTML về, "
                "mở bằng trình duyệt rồi in (Ctrl+P, khổ A4); tệp không cần mạng.")
 
-years = ui.query("target_years")
+years = ui.target_years()
 if not years:
     st.info("Chưa có bộ dữ liệu chỉ tiêu nên chưa lập được bản tin.", icon=":material/info:")
     st.stop()
-plan = ui.query("plan_year")
+plan = ui.plan_year()
 default_year = plan["target_year"] if plan["target_year"] in years else years[0]
-options = ui.query("filter_options")
+options = ui.filter_options()
 FILTERS = {"province": ("Tỉnh cũ", "former_province"), "district": ("Huyện cũ", "former_district"),
            "type": ("Loại đơn vị", "unit_type")}
 LIMITS = [5, 10]
@@ -34,8 +34,8 @@ with st.expander("Lọc danh sách xã theo tỉnh cũ, huyện cũ, loại đơ
                                           key=f"brief_{name}", placeholder="Tất cả")
 ui.set_params(year=year, n=limit, province=chosen["province"], district=chosen["district"], type=chosen["type"])
 
-document = ui.query("brief_html", year, chosen["province"] or None, chosen["district"] or None,
-                    chosen["type"] or None, limit, date.today())
+document = ui.brief_html(year, chosen["province"] or None, chosen["district"] or None,
+                         chosen["type"] or None, limit, date.today())
 st.download_button("Tải bản tin (HTML, in khổ A4)", document.encode("utf-8"), file_name=f"ban_tin_{year}.html",
                    mime="text/html", key="brief_download", icon=":material/download:", type="primary",
                    on_click="ignore")

@@ -47,7 +47,7 @@ def previous_or_same(periods: list, period) -> object | None:
 
 ui.page_header("So sánh giữa các xã, phường, đặc khu")
 
-available = ui.query("known_metrics")
+available = ui.known_metrics()
 if not available:
     st.info("Chưa có số liệu để so sánh.", icon=":material/info:")
     st.stop()
@@ -65,9 +65,9 @@ if kind == "scatter":
     metric2_name = st.selectbox("Chỉ số thứ hai (trục dọc)", others,
                                 index=others.index(ui.param_choice("metric2", others, default2)),
                                 format_func=lambda name: metrics.get(name).long_label, key="compare_metric2")
-    period2 = previous_or_same(ui.query("metric_periods", metric2_name), period)
+    period2 = previous_or_same(ui.metric_periods(metric2_name), period)
 
-options = ui.query("filter_options")
+options = ui.filter_options()
 chosen = {}
 with st.expander("Lọc theo tỉnh cũ, huyện cũ, loại đơn vị",
                  expanded=any(st.query_params.get_all(name) for name in FILTERS)):
@@ -82,9 +82,9 @@ filters_text = "; ".join(f"{FILTERS[n][0]}: {', '.join(v)}" for n, v in chosen.i
 
 # ---------------------------------------------------------------- data
 
-frame = ui.query("commune_metric", metric_name, period, provinces or None, districts or None, types or None)
-province = ui.query("province_reference", metric_name, period)
-target = ui.query("metric_target", metric_name, period.year)
+frame = ui.commune_metric(metric_name, period, provinces or None, districts or None, types or None)
+province = ui.province_reference(metric_name, period)
+target = ui.metric_target(metric_name, period.year)
 reference = "trung bình mỗi đơn vị" if metric.unit == "count" else "toàn tỉnh"
 shown = frame.dropna(subset=["value"])
 n_ranked = int(frame["units_ranked"].max()) if len(frame) else 0
@@ -232,7 +232,7 @@ def draw_scatter(pair: pd.DataFrame, metric2: metrics.Metric) -> None:
                  alt.Tooltip("y_text:N", title=metric2.label), alt.Tooltip("former_district:N", title="Huyện cũ")],
     ).add_params(pick)
     layers = [points]
-    for axis, value in (("x", province), ("y", ui.query("province_reference", metric2.name, period2))):
+    for axis, value in (("x", province), ("y", ui.province_reference(metric2.name, period2))):
         if value is not None and not pd.isna(value):
             encoding = {axis: alt.X("v:Q") if axis == "x" else alt.Y("v:Q")}
             layers.append(alt.Chart(pd.DataFrame({"v": [value]})).mark_rule(color=GREY, strokeDash=[4, 4])
@@ -260,8 +260,8 @@ if kind == "scatter":
         st.info(f"«{metric2.label}» không có số liệu ở kỳ {metric.period_text(period)} hoặc trước đó.",
                 icon=":material/info:")
         st.stop()
-    pair = ui.query("commune_metric_pair", metric_name, period, metric2_name, period2,
-                    provinces or None, districts or None, types or None)
+    pair = ui.commune_metric_pair(metric_name, period, metric2_name, period2,
+                                  provinces or None, districts or None, types or None)
     st.caption(f"Trục ngang: {metric.label}, kỳ {metric.period_text(period)}. Trục dọc: {metric2.label}, "
                f"kỳ {metric2.period_text(period2)} (kỳ gần nhất của chỉ số này không sau kỳ đã chọn). "
                f"{formatting.number(len(pair))} đơn vị có cả hai số liệu"

@@ -33,7 +33,7 @@ def state_of(row) -> str:
 ui.page_header("Lịch sử tải dữ liệu")
 st.caption("Mọi lần nạp, được nhận hay bị từ chối, và kết quả kiểm tra của nó. Lần nạp sau thay thế số liệu của "
            "lần nạp trước cho cùng xã và kỳ; thu hồi một lần nạp thì các dòng của nó thôi được tính — không xóa gì.")
-history = ui.query("load_history", limit=1000)
+history = ui.load_history(limit=1000)
 if history.empty:
     st.info("Chưa có lần nạp nào.", icon=":material/info:")
     st.stop()
@@ -42,7 +42,7 @@ names = list(datasets.DATASETS)
 dataset = st.selectbox("Bộ dữ liệu", [ALL, *names], index=[ALL, *names].index(ui.param_choice("dataset", names, ALL)),
                        format_func=lambda n: "Tất cả" if n == ALL else datasets.get(n).title, key="history_dataset")
 shown = history if dataset == ALL else history[history["dataset"] == dataset]
-shown = shown.merge(ui.query("rows_in_use"), on="load_id", how="left")
+shown = shown.merge(ui.rows_in_use(), on="load_id", how="left")
 shown = shown.assign(
     rows_in_use=shown["rows_in_use"].where(shown["status"] != "loaded", shown["rows_in_use"].fillna(0)).astype("Int64"),
     sample=shown["is_sample"].map({True: "mẫu", False: ""}),
@@ -67,7 +67,7 @@ load_id = st.selectbox("Xem chi tiết lần nạp", ids, index=ids.index(ui.par
                        format_func=lambda i: f"#{i} — {label.at[i, 'file_name']}")
 ui.set_params(dataset=None if dataset == ALL else dataset, load=load_id)
 row = label.loc[load_id]
-detail = ui.query("load_detail", load_id)
+detail = ui.load_detail(load_id)
 
 st.subheader(f"Lần nạp #{load_id}: {ui.md_text(row['file_name'])}")
 if st.session_state.get("history_flash"):
@@ -82,7 +82,7 @@ facts = [datasets.get(row["dataset"]).title if row["dataset"] in datasets.DATASE
          f"sha256 {row['sha256'][:12]}…"]
 st.caption(" · ".join(f for f in facts if f))
 
-findings = ui.findings_frame_from(ui.query("load_findings", load_id))
+findings = ui.findings_frame_from(ui.load_findings(load_id))
 if findings.empty:
     st.caption("Không có lỗi hay cảnh báo.")
 else:

@@ -13,7 +13,7 @@ LEGEND_FORMAT = {"pct": ",.0f", "count": ",.0f", "per100": ",.1~f", "per1000": "
 
 ui.page_header("Bản đồ các xã, phường, đặc khu")
 
-available = ui.query("known_metrics")
+available = ui.known_metrics()
 if not available:
     st.info("Chưa có số liệu để vẽ bản đồ.", icon=":material/info:")
     st.stop()
@@ -23,7 +23,7 @@ metric, period = ui.metric_and_period(available, "map", c1, c2)
 metric_name = metric.name
 ui.set_params(metric=metric_name, period=period)
 
-features = ui.query("map_features", metric_name, period)
+features = ui.map_features(metric_name, period)
 with_data = [f for f in features if f["properties"]["value"] is not None]
 st.caption(f"{metric.label}, kỳ {metric.period_text(period)} · {len(with_data)}/{len(features)} đơn vị có số liệu · "
            f"màu {'đậm' if metric.higher_is_better else 'nhạt'} hơn là tốt hơn · rê chuột để xem số liệu và hạng, "
@@ -70,7 +70,7 @@ with map_column:
     if points and points[0].get("commune_code"):
         st.switch_page(PROFILE_PAGE, query_params={"commune": points[0]["commune_code"]})
 
-table = ui.query("map_values", metric_name, period)
+table = ui.map_values(metric_name, period)
 table = table.sort_values("rank", kind="stable", na_position="last")[
     ["rank", "commune_name", "former_district", "value"]].rename(columns={
         "rank": "Hạng", "commune_name": "Đơn vị", "former_district": "Huyện cũ", "value": metric.label})

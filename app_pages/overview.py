@@ -11,12 +11,12 @@ ui.page_header("Tổng quan chuyển đổi số tỉnh Quảng Ngãi",
                "Giá trị toàn tỉnh ở kỳ mới nhất của từng bộ số liệu; tỷ lệ toàn tỉnh = tổng tử số / tổng mẫu số "
                "của các xã báo cáo. Mũi tên: thay đổi so với kỳ trước.")
 
-kpis = ui.query("overview_kpis")
+kpis = ui.overview_kpis()
 if kpis.empty:
     st.info("Chưa có số liệu. Hãy tải dữ liệu lên ở trang «Tải dữ liệu lên».", icon=":material/info:")
     st.stop()
-plan = ui.query("plan_year")
-series = ui.query("province_series")
+plan = ui.plan_year()
+series = ui.province_series()
 sparklines = series.groupby("metric")["value"].agg(list).to_dict()
 
 

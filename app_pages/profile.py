@@ -10,7 +10,7 @@ from warehouse import formatting, leader, metrics
 
 ui.page_header("Hồ sơ xã")
 
-communes = ui.query("current_communes")
+communes = ui.current_communes()
 codes = communes["commune_code"].tolist()
 names = dict(zip(codes, communes["commune_name"], strict=True))
 asked = st.query_params.get("commune")
@@ -29,7 +29,7 @@ if code is None:
     st.stop()
 
 # ---------------------------------------------------------------- who it is
-profile = ui.query("commune_profile", code)
+profile = ui.commune_profile(code)
 st.subheader(ui.md_text(profile["commune_name"]), divider="blue")
 st.caption(" · ".join(part for part in (
     ui.md_text(profile["unit_type"].capitalize()) if profile["unit_type"] else None,
@@ -52,7 +52,7 @@ else:
 
 # ---------------------------------------------------------------- every measure, rank and change
 st.subheader("Các chỉ số ở kỳ mới nhất")
-measures = ui.query("commune_measures", code)
+measures = ui.commune_measures(code)
 if measures.empty:
     st.info("Đơn vị này chưa có số liệu.", icon=":material/info:")
 else:
@@ -67,9 +67,9 @@ else:
                             f"Số liệu đến {formatting.day(measures['period_end'].max())}"])
 
 # ---------------------------------------------------------------- targets met and missed
-plan = ui.query("plan_year")
+plan = ui.plan_year()
 if plan["target_year"] is not None:
-    targets = ui.query("commune_targets", code, plan["target_year"])
+    targets = ui.commune_targets(code, plan["target_year"])
     if not targets.empty:
         met = int(targets["met"].fillna(False).astype(bool).sum())
         judged = int(targets["met"].notna().sum())
@@ -85,7 +85,7 @@ if plan["target_year"] is not None:
                          **{c: st.column_config.TextColumn(width=85) for c in ("Mục tiêu", "Thực tế", "Kết quả", "Còn thiếu")}})
 
 # ---------------------------------------------------------------- trends
-trend = ui.query("commune_trends", code)
+trend = ui.commune_trends(code)
 if not trend.empty:
     st.subheader("Diễn biến qua các kỳ")
     labels = {name: m.label for name, m in metrics.METRICS.items()}
@@ -113,7 +113,7 @@ if not trend.empty:
     st.caption("Đường xám: toàn tỉnh (với số đếm: trung bình mỗi đơn vị).")
 
 # ---------------------------------------------------------------- peers
-peers = ui.query("commune_peers", code)
+peers = ui.commune_peers(code)
 if len(peers) > 1:
     st.subheader(f"Các đơn vị cùng {ui.md_text(profile['former_district'])} cũ")
     st.caption("Số liệu kỳ mới nhất; hạng trong toàn tỉnh. Chọn một dòng để mở hồ sơ đơn vị đó.")

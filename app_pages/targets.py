@@ -18,18 +18,18 @@ TABLE_ROWS = 300
 STATUS_COLORS = {"Đạt": "color: #1b7f3b; font-weight: 600", "Chưa đạt": "color: #c62828; font-weight: 600",
                  leader.UNTRACKED: "color: #757575"}
 
-years = ui.query("target_years")
+years = ui.target_years()
 if not years:
     st.info("Chưa có bộ dữ liệu chỉ tiêu. Hãy tải phụ lục chỉ tiêu của kế hoạch lên ở trang «Tải dữ liệu lên».",
             icon=":material/info:")
     st.stop()
-plan = ui.query("plan_year")
+plan = ui.plan_year()
 default_year = plan["target_year"] if plan["target_year"] in years else years[0]
 year = st.selectbox("Năm chỉ tiêu", years, index=years.index(ui.param_choice("year", years, default_year)),
                     key="targets_year", format_func=lambda y: f"Đến năm {y}")
 
 # ---------------------------------------------------------------- the year's indicators
-summary = ui.query("target_summary", year)
+summary = ui.target_summary(year)
 table = leader.summary_table(summary)
 tracked = summary[summary["is_tracked"]]
 met = int(tracked["province_met"].fillna(False).astype(bool).sum())
@@ -72,7 +72,7 @@ st.markdown(f"**Mục tiêu đến năm {year}: {target}** · đo bằng: {metri
 if not pd.isna(row["responsible_unit"]):
     st.caption(f"Cơ quan chủ trì: {ui.md_text(row['responsible_unit'])}")
 
-history = ui.query("target_history", indicator_code, metric_name)
+history = ui.target_history(indicator_code, metric_name)
 per_year = pd.DataFrame({
     "Năm": history["year"].astype(str),
     "Mục tiêu": [leader.target_text(r) for _, r in history.iterrows()],
@@ -104,7 +104,7 @@ def goal_layers(value: float, upper: float | None, label: str, axis: str) -> lis
 upper = None if pd.isna(row["target_upper"]) else float(row["target_upper"])
 goal_label = f"Mục tiêu {year}: {target}"
 with right:
-    series = ui.query("province_series")
+    series = ui.province_series()
     st.markdown(f"**Toàn tỉnh qua các kỳ và mục tiêu năm {year}**")
     trend = series[series["metric"] == metric_name]
     trend = trend.assign(
@@ -124,7 +124,7 @@ with right:
     st.altair_chart(chart.configure(locale=ui.VEGA_LOCALE), width="stretch")
 
 # ---------------------------------------------------------------- every commune against the target
-communes = ui.query("target_communes", indicator_code, metric_name, year)
+communes = ui.target_communes(indicator_code, metric_name, year)
 judged = communes.dropna(subset=["actual"])
 n_met = int(judged["met"].astype(bool).sum())
 st.subheader(f"Các xã so với mục tiêu: {n_met}/{len(judged)} đạt")
@@ -179,4 +179,4 @@ if len(missing):
     st.caption(f"Chưa có số liệu ({len(missing)} đơn vị): {names}.")
 
 with st.expander("Toàn bộ chỉ tiêu của kế hoạch, theo năm"):
-    st.dataframe(ui.query("plan_matrix"), hide_index=True, placeholder="–", width="stretch")
+    st.dataframe(ui.plan_matrix(), hide_index=True, placeholder="–", width="stretch")

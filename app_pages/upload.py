@@ -61,7 +61,7 @@ def preview(table, ds):
     """The first rows as read, under Vietnamese headers, in Vietnamese formats."""
     frame = table.frame.head(20)
     if ds.has_commune and "commune_code" in frame.columns:  # the commune first, with the name it resolved to
-        names = ui.query("current_communes").set_index("commune_code")["commune_name"]
+        names = ui.current_communes().set_index("commune_code")["commune_name"]
         frame = frame.assign(commune_name=frame["commune_code"].map(names))
         first = ["source_row", "commune_code", "commune_name"]
         frame = frame[first + [c for c in frame.columns if c not in first]]
