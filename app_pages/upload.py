@@ -137,5 +137,5 @@ if st.button("Nạp vào kho", type="primary", icon=":material/database_upload:"
     loaded_by = access.require_analyst("upload_load_auth")  # checked again when clicked
     with st.spinner("Đang nạp…"):
         result = ui.load_checked(path, table, findings, file_name=uploaded.name, loaded_by=loaded_by, period=period)
-    (st.success if result.ok else st.error)(result.summary())
+    (st.success if result.ok else st.error)(ui.md_text(result.summary()))  # the file name is the sender's
     st.cache_data.clear()

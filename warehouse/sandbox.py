@@ -62,8 +62,20 @@ def _read_table(path: Path, *args, **kwargs):
 
 
 def run_limited(fn, path: Path, *args, **kwargs) -> tuple[Any, float]:
-    """(fn(path, *args, **kwargs), peak MB) in a child with the limits; its IngestError is raised here as is."""
+    """(fn(path, *args, **kwargs), peak MB) in a child with the limits; its IngestError is raised here as is.
+
+    A child that ended with a Python error before it could answer (exit code 1, not a signal) is
+    tried once more: that is the process start failing, not the file.
+    """
     memory_mb, seconds = memory_limit_mb(), time_limit_s()
+    outcome, exitcode = _run_once(fn, path, args, kwargs, memory_mb, seconds)
+    if outcome is None and exitcode == 1:
+        log.warning("the reader of %s ended before it answered (exit code 1); trying once more", path)
+        outcome, exitcode = _run_once(fn, path, args, kwargs, memory_mb, seconds)
+    return _result(outcome, exitcode, path, memory_mb, seconds)
+
+
+def _run_once(fn, path: Path, args, kwargs, memory_mb: int, seconds: float) -> tuple[tuple | None, int | None]:
     env = {k: v for k, v in os.environ.items() if k.startswith("WAREHOUSE_")}
     ctx = _mp()
     receive, send = ctx.Pipe(duplex=False)
@@ -75,7 +87,7 @@ def run_limited(fn, path: Path, *args, **kwargs) -> tuple[Any, float]:
     finally:
         receive.close()
         exitcode = _end(child)
-    return _result(outcome, exitcode, path, memory_mb, seconds)
+    return outcome, exitcode
 
 
 def _wait(receive, child, seconds: float) -> tuple[str, Any] | None:
@@ -142,6 +154,8 @@ def _child(send, env: dict, memory_mb: int, seconds: float, fn, path: Path, args
         send.send(outcome)
     except MemoryError:
         send.send(("memory", None))
+    except Exception:  # the result could not be sent (pickled): say why rather than die silently
+        send.send(("unexpected", traceback.format_exc()))
     send.close()
 
 
