@@ -1,4 +1,7 @@
-"""The app's adapter between Streamlit and warehouse/: cached reads, shared widgets.
+"""The app's adapter between Streamlit and warehouse/: cached reads, shared widgets, uploads.
+
+Pages import nothing from warehouse/: they call the typed reads below (ui.overview_kpis(), …)
+and the display helpers re-exported here (ui.number, ui.get_metric, …).
 
 Reads go to a read-only snapshot of the warehouse (warehouse.db.Snapshots);
 every cached query is keyed on the snapshot's generation, so a load made by
@@ -17,8 +20,31 @@ import streamlit as st
 
 from warehouse import db, formatting, metrics, models, queries
 from warehouse.findings import ERROR, Finding
-from warehouse.formatting import md_text  # noqa: F401 (pages: ui.md_text(value) for any text from a file or a URL)
 from warehouse.queries import Con
+
+# isort: split
+# ---------------------------------------------------------------- what pages use of warehouse/, through ui
+# Pages import nothing from warehouse/ (tests/test_structure.py): the pure display helpers they need are
+# re-exported here, one block, under ui's names (ui.number, ui.get_metric, ui.summary_table, …).
+from warehouse.datasets import DATASETS  # noqa: F401
+from warehouse.datasets import get as get_dataset  # noqa: F401
+from warehouse.formatting import day, md_text, moment, number, percent, rank  # noqa: F401 (md_text: any text from a file or URL)
+from warehouse.geo import NO_DATA  # noqa: F401
+from warehouse.leader import (  # noqa: F401
+    MEASURES_EXPORT_FORMATS,
+    UNTRACKED,
+    commune_targets_table,
+    measures_export,
+    measures_table,
+    shortfall_text,
+    summary_table,
+    target_text,
+)
+from warehouse.metrics import DATASET_LABELS, METRICS, Metric, month_label, movement, period_label, status_label, target_label  # noqa: F401
+from warehouse.metrics import get as get_metric  # noqa: F401
+from warehouse.metrics import of_dataset as metrics_of_dataset  # noqa: F401
+from warehouse.values import PERIOD_COLUMNS, PERIOD_EXAMPLES, parse_period  # noqa: F401
+from warehouse.values import period_label as period_as_typed  # noqa: F401
 
 # Vega's number locale for Vietnamese: 3.781 and 86,6 on chart axes
 VEGA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}}
@@ -451,6 +477,13 @@ def record_refusal(path: Path, table, findings, *, file_name: str, period: dict 
                                     sheet=key[1], period=period)
         recorded[key] = result.load_id
     return recorded[key]
+
+
+def describe_skipped(skipped_rows: list[tuple[int, str]]) -> list[tuple[str, str]]:
+    """The rows the reader left out of an upload, runs of one reason as one line: ('1–5', 'tiêu đề …')."""
+    from warehouse import layout
+
+    return layout.describe_skipped(skipped_rows)
 
 
 FINDING_COLUMNS = {"severity": "Mức độ", "sheet": "Trang tính", "row": "Dòng", "column": "Cột",

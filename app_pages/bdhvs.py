@@ -3,7 +3,6 @@
 import streamlit as st
 
 import ui
-from warehouse import formatting, metrics
 
 ui.page_header("Bình dân học vụ số — xếp hạng các xã")
 st.caption("Hạng do kho dữ liệu tính (1 + số đơn vị đứng trên), trong số các đơn vị có số liệu cùng ngày. "
@@ -14,14 +13,14 @@ if not snapshots:
     st.info("Chưa có số liệu Bình dân học vụ số.", icon=":material/info:")
     st.stop()
 snapshot = st.selectbox("Ngày số liệu", snapshots, index=snapshots.index(ui.param_choice("date", snapshots, snapshots[0])),
-                        format_func=formatting.day, key="bdhvs_date")
+                        format_func=ui.day, key="bdhvs_date")
 ui.set_params(date=snapshot)
 
 frame = ui.bdhvs_rankings(snapshot)
 n = int(frame["units_ranked"].max()) if len(frame) else 0
 previous = frame["prev_snapshot_date"].dropna()
 st.caption(f"{n} đơn vị được xếp hạng"
-           + (f" · thay đổi so với ngày {formatting.day(previous.iloc[0])}" if len(previous) else ""))
+           + (f" · thay đổi so với ngày {ui.day(previous.iloc[0])}" if len(previous) else ""))
 
 
 table = frame[[
@@ -34,13 +33,13 @@ table = frame[[
     "learners_per_1000": "Học viên / 1.000 dân", "rank_per_population": f"Hạng theo dân số (/{n})",
     "rank_per_population_change": "Thay đổi hạng theo dân số",
 })
-formats = {col: formatting.number for col in table.columns if col.startswith(("Học viên", "Chuyên", "Chứng", "Hạng"))}
-formats["Học viên / 1.000 dân"] = lambda v: formatting.number(v, 1)
-formats["Thay đổi hạng học viên"] = metrics.movement
-formats["Thay đổi hạng theo dân số"] = metrics.movement
+formats = {col: ui.number for col in table.columns if col.startswith(("Học viên", "Chuyên", "Chứng", "Hạng"))}
+formats["Học viên / 1.000 dân"] = lambda v: ui.number(v, 1)
+formats["Thay đổi hạng học viên"] = ui.movement
+formats["Thay đổi hạng theo dân số"] = ui.movement
 ui.table(table, formats, height=600)
 ui.export_button(table, f"bdhvs_xep_hang_{snapshot:%Y%m%d}", key="bdhvs_export",
                  formats={col: ("dec1" if col == "Học viên / 1.000 dân" else "int") for col in table.columns[1:]},
-                 notes=[f"Bình dân học vụ số — xếp hạng ngày {formatting.day(snapshot)} ({n} đơn vị)",
+                 notes=[f"Bình dân học vụ số — xếp hạng ngày {ui.day(snapshot)} ({n} đơn vị)",
                         "Thay đổi hạng: số dương = lên bậc, số âm = xuống bậc"
-                        + (f", so với ngày {formatting.day(previous.iloc[0])}" if len(previous) else "")])
+                        + (f", so với ngày {ui.day(previous.iloc[0])}" if len(previous) else "")])

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from warehouse import formatting, metrics
 
 PROFILE_PAGE = "app_pages/profile.py"
 CHART_KINDS = {"rank": "Xếp hạng", "dist": "Phân bố", "scatter": "Tương quan"}
@@ -19,10 +18,10 @@ MAX_BARS = 150  # above this (national scale), the ranked chart shows the head a
 BLUE, RED, GREEN, ORANGE, GREY = "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#7f7f7f"
 
 
-def target_text(metric: metrics.Metric, target: dict) -> str:
+def target_text(metric: ui.Metric, target: dict) -> str:
     """'≥ 70 %', '75–80 %', '100 %', '≥ 0,5' — the target as the plan writes it, in display format."""
-    return metrics.target_label(target["comparator"], target["target_value"], target["target_upper"],
-                                "%" if metric.unit == "pct" else None, target["target_text"])
+    return ui.target_label(target["comparator"], target["target_value"], target["target_upper"],
+                           "%" if metric.unit == "pct" else None, target["target_text"])
 
 
 def meets(value: float, target: dict) -> bool:
@@ -61,10 +60,10 @@ kind = c3.segmented_control("Biểu đồ", list(CHART_KINDS), default=ui.param_
 metric2_name, period2 = None, None
 if kind == "scatter":
     others = [m for m in available if m != metric_name]
-    default2 = next((m for m in others if metrics.get(m).dataset != metric.dataset), others[0])
+    default2 = next((m for m in others if ui.get_metric(m).dataset != metric.dataset), others[0])
     metric2_name = st.selectbox("Chỉ số thứ hai (trục dọc)", others,
                                 index=others.index(ui.param_choice("metric2", others, default2)),
-                                format_func=lambda name: metrics.get(name).long_label, key="compare_metric2")
+                                format_func=lambda name: ui.get_metric(name).long_label, key="compare_metric2")
     period2 = previous_or_same(ui.metric_periods(metric2_name), period)
 
 options = ui.filter_options()
@@ -89,10 +88,10 @@ reference = "trung bình mỗi đơn vị" if metric.unit == "count" else "toàn
 shown = frame.dropna(subset=["value"])
 n_ranked = int(frame["units_ranked"].max()) if len(frame) else 0
 
-notes = [f"{formatting.number(len(shown))} đơn vị có số liệu", f"{reference}: {metric.format(province)}"]
+notes = [f"{ui.number(len(shown))} đơn vị có số liệu", f"{reference}: {metric.format(province)}"]
 if target:
     notes.append(f"chỉ tiêu đến năm {target['year']}: {target_text(metric, target)}")
-notes.append(f"hạng tính trên {formatting.number(n_ranked)} đơn vị báo cáo")
+notes.append(f"hạng tính trên {ui.number(n_ranked)} đơn vị báo cáo")
 st.caption(" · ".join(notes))
 
 if shown.empty:
@@ -101,7 +100,7 @@ if shown.empty:
 
 chart_data = shown.assign(
     value_text=shown["value"].map(metric.format),
-    rank_text=[formatting.rank(r, n) for r, n in zip(shown["rank"], shown["units_ranked"], strict=False)],
+    rank_text=[ui.rank(r, n) for r, n in zip(shown["rank"], shown["units_ranked"], strict=False)],
 )
 if target:
     target_label = f"Chỉ tiêu {target['year']}: {target_text(metric, target)}"
@@ -155,7 +154,7 @@ def draw_ranked() -> None:
     if len(data) > MAX_BARS:
         half = MAX_BARS // 2
         data = pd.concat([data.head(half), data.tail(half)])
-        st.caption(f"Biểu đồ hiện {half} đơn vị đầu và {half} đơn vị cuối trong {formatting.number(len(chart_data))} đơn vị; "
+        st.caption(f"Biểu đồ hiện {half} đơn vị đầu và {half} đơn vị cuối trong {ui.number(len(chart_data))} đơn vị; "
                    "bảng bên dưới có đủ.")
     data = data.assign(order=range(len(data)))
     st.caption("Bấm vào một thanh để mở hồ sơ xã.")
@@ -210,16 +209,16 @@ def value_table() -> tuple[pd.DataFrame, dict]:
     })
     if target:
         table["So với chỉ tiêu"] = chart_data["status"].str.replace("Đạt chỉ tiêu", "Đạt")
-    return table, {"Hạng": ("int", formatting.number), metric.label: (excel_format(metric), metric.format)}
+    return table, {"Hạng": ("int", ui.number), metric.label: (excel_format(metric), metric.format)}
 
 
-def excel_format(m: metrics.Metric) -> str:
+def excel_format(m: ui.Metric) -> str:
     return "pct" if m.unit == "pct" else ("int" if m.unit == "count" else "dec1")
 
 
 # ---------------------------------------------------------------- scatter: a second measure
 
-def draw_scatter(pair: pd.DataFrame, metric2: metrics.Metric) -> None:
+def draw_scatter(pair: pd.DataFrame, metric2: ui.Metric) -> None:
     pick = alt.selection_point(name="commune", fields=["commune_code"], on="click", empty=False)
     data = pair.assign(x_text=pair["x_value"].map(metric.format), y_text=pair["y_value"].map(metric2.format))
     points = alt.Chart(data).mark_circle(size=70, opacity=0.8, cursor="pointer").encode(
@@ -243,19 +242,19 @@ def draw_scatter(pair: pd.DataFrame, metric2: metrics.Metric) -> None:
     open_profile(event, "commune")
 
 
-def pair_table(pair: pd.DataFrame, metric2: metrics.Metric) -> tuple[pd.DataFrame, dict]:
+def pair_table(pair: pd.DataFrame, metric2: ui.Metric) -> tuple[pd.DataFrame, dict]:
     x_label, y_label = f"{metric.label} ({metric.period_text(period)})", f"{metric2.label} ({metric2.period_text(period2)})"
     table = pair[["commune_name", "unit_type", "former_district", "x_value", "x_rank", "y_value", "y_rank"]].rename(
         columns={"commune_name": "Đơn vị", "unit_type": "Loại", "former_district": "Huyện cũ", "x_value": x_label,
                  "x_rank": "Hạng (1)", "y_value": y_label, "y_rank": "Hạng (2)"})
     return table, {x_label: (excel_format(metric), metric.format), y_label: (excel_format(metric2), metric2.format),
-                   "Hạng (1)": ("int", formatting.number), "Hạng (2)": ("int", formatting.number)}
+                   "Hạng (1)": ("int", ui.number), "Hạng (2)": ("int", ui.number)}
 
 
 # ---------------------------------------------------------------- draw
 
 if kind == "scatter":
-    metric2 = metrics.get(metric2_name)
+    metric2 = ui.get_metric(metric2_name)
     if period2 is None:
         st.info(f"«{metric2.label}» không có số liệu ở kỳ {metric.period_text(period)} hoặc trước đó.",
                 icon=":material/info:")
@@ -264,8 +263,8 @@ if kind == "scatter":
                                   provinces or None, districts or None, types or None)
     st.caption(f"Trục ngang: {metric.label}, kỳ {metric.period_text(period)}. Trục dọc: {metric2.label}, "
                f"kỳ {metric2.period_text(period2)} (kỳ gần nhất của chỉ số này không sau kỳ đã chọn). "
-               f"{formatting.number(len(pair))} đơn vị có cả hai số liệu"
-               + (f"; hệ số tương quan r = {formatting.number(pair['x_value'].corr(pair['y_value']), 2)}."
+               f"{ui.number(len(pair))} đơn vị có cả hai số liệu"
+               + (f"; hệ số tương quan r = {ui.number(pair['x_value'].corr(pair['y_value']), 2)}."
                   if len(pair) > 2 else "."))
     if pair.empty:
         st.stop()

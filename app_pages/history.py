@@ -5,7 +5,6 @@ import streamlit as st
 
 import access
 import ui
-from warehouse import datasets, formatting
 
 ALL = "all"
 COLUMNS = {
@@ -38,9 +37,9 @@ if history.empty:
     st.info("Chưa có lần nạp nào.", icon=":material/info:")
     st.stop()
 
-names = list(datasets.DATASETS)
+names = list(ui.DATASETS)
 dataset = st.selectbox("Bộ dữ liệu", [ALL, *names], index=[ALL, *names].index(ui.param_choice("dataset", names, ALL)),
-                       format_func=lambda n: "Tất cả" if n == ALL else datasets.get(n).title, key="history_dataset")
+                       format_func=lambda n: "Tất cả" if n == ALL else ui.get_dataset(n).title, key="history_dataset")
 shown = history if dataset == ALL else history[history["dataset"] == dataset]
 shown = shown.merge(ui.rows_in_use(), on="load_id", how="left")
 shown = shown.assign(
@@ -49,12 +48,12 @@ shown = shown.assign(
 )
 shown["state"] = [state_of(r) for r in shown.itertuples()]
 table = shown[list(COLUMNS)].rename(columns=COLUMNS)
-st.dataframe(ui.styled(table, {"Thời điểm": formatting.moment, "Thu hồi lúc": formatting.moment,
-                               "Số dòng": formatting.number, "Dòng đang dùng": formatting.number}),
+st.dataframe(ui.styled(table, {"Thời điểm": ui.moment, "Thu hồi lúc": ui.moment,
+                               "Số dòng": ui.number, "Dòng đang dùng": ui.number}),
              hide_index=True, width="stretch", placeholder="–")
 ui.export_button(table, "lich_su_nap", key="history_export",
                  formats={"Số dòng": "int", "Dòng đang dùng": "int", "Thời điểm": "datetime", "Thu hồi lúc": "datetime"},
-                 notes=["Lịch sử tải dữ liệu" + ("" if dataset == ALL else f" — {datasets.get(dataset).title}")])
+                 notes=["Lịch sử tải dữ liệu" + ("" if dataset == ALL else f" — {ui.get_dataset(dataset).title}")])
 if shown.empty:
     st.stop()
 
@@ -74,11 +73,11 @@ if st.session_state.get("history_flash"):
     ok, message = st.session_state.pop("history_flash")
     (st.success if ok else st.error)(message, icon=":material/undo:" if ok else ":material/error:")
 retracted = not pd.isna(row["retracted_at"])
-facts = [datasets.get(row["dataset"]).title if row["dataset"] in datasets.DATASETS else ui.md_text(row["dataset"]),
+facts = [ui.get_dataset(row["dataset"]).title if row["dataset"] in ui.DATASETS else ui.md_text(row["dataset"]),
          f"trang tính «{ui.md_text(detail['sheet'])}»" if detail.get("sheet") else None, row["state"],
-         f"{formatting.number(row['rows_loaded'])} dòng",
-         f"nạp bởi {ui.md_text(row['loaded_by'])} lúc {formatting.moment(row['loaded_at'])}",
-         f"thu hồi bởi {ui.md_text(row['retracted_by'])} lúc {formatting.moment(row['retracted_at'])}" if retracted else None,
+         f"{ui.number(row['rows_loaded'])} dòng",
+         f"nạp bởi {ui.md_text(row['loaded_by'])} lúc {ui.moment(row['loaded_at'])}",
+         f"thu hồi bởi {ui.md_text(row['retracted_by'])} lúc {ui.moment(row['retracted_at'])}" if retracted else None,
          f"sha256 {row['sha256'][:12]}…"]
 st.caption(" · ".join(f for f in facts if f))
 
@@ -107,7 +106,7 @@ if row["state"] in ("bị từ chối", "đã thu hồi"):
 if st.button("Thu hồi lần nạp này…", key="history_retract", icon=":material/undo:"):
     st.session_state["history_confirm"] = load_id
 if st.session_state.get("history_confirm") == load_id:
-    st.warning(f"Thu hồi lần nạp #{load_id} ({ui.md_text(row['file_name'])})? {formatting.number(row['rows_in_use'])} dòng đang "
+    st.warning(f"Thu hồi lần nạp #{load_id} ({ui.md_text(row['file_name'])})? {ui.number(row['rows_in_use'])} dòng đang "
                "dùng của nó sẽ thôi được tính; với cùng xã và kỳ, số liệu của lần nạp trước (nếu có) được dùng lại. "
                "Không dữ liệu nào bị xóa.", icon=":material/warning:")
     confirm, cancel = st.columns([1, 5])

@@ -5,7 +5,6 @@ import altair as alt
 import streamlit as st
 
 import ui
-from warehouse import formatting, geo
 
 PROFILE_PAGE = "app_pages/profile.py"
 NO_DATA_GREY = "#d0d0d0"
@@ -44,8 +43,8 @@ def choropleth() -> dict:
                alt.Tooltip("properties.former_district:N", title="Huyện cũ")]
     base = alt.Chart(data).transform_calculate(commune_code="datum.properties.commune_code")
     missing = base.transform_filter("datum.properties.value == null").transform_calculate(
-        status=f"'{geo.NO_DATA}'").mark_geoshape(stroke="white", strokeWidth=0.6).encode(
-        color=alt.Color("status:N", scale=alt.Scale(domain=[geo.NO_DATA], range=[NO_DATA_GREY]),
+        status=f"'{ui.NO_DATA}'").mark_geoshape(stroke="white", strokeWidth=0.6).encode(
+        color=alt.Color("status:N", scale=alt.Scale(domain=[ui.NO_DATA], range=[NO_DATA_GREY]),
                         legend=alt.Legend(title=None, orient="bottom")),
         tooltip=tooltip)
     colour = alt.Color("properties.value:Q", title=metric.axis_title,
@@ -75,7 +74,7 @@ table = table.sort_values("rank", kind="stable", na_position="last")[
     ["rank", "commune_name", "former_district", "value"]].rename(columns={
         "rank": "Hạng", "commune_name": "Đơn vị", "former_district": "Huyện cũ", "value": metric.label})
 with table_column:
-    ui.table(table.drop(columns="Huyện cũ"), {"Hạng": formatting.number, metric.label: metric.format}, height=640,
+    ui.table(table.drop(columns="Huyện cũ"), {"Hạng": ui.number, metric.label: metric.format}, height=640,
              column_config={"Hạng": st.column_config.Column(width=55), "Đơn vị": st.column_config.Column(width=170),
                             metric.label: st.column_config.Column(width=110, help=metric.label)})
     excel = "pct" if metric.unit == "pct" else ("int" if metric.unit == "count" else "dec1")

@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from warehouse import formatting, metrics
 
 ui.page_header("Tổng quan chuyển đổi số tỉnh Quảng Ngãi",
                "Giá trị toàn tỉnh ở kỳ mới nhất của từng bộ số liệu; tỷ lệ toàn tỉnh = tổng tử số / tổng mẫu số "
@@ -20,11 +19,11 @@ series = ui.province_series()
 sparklines = series.groupby("metric")["value"].agg(list).to_dict()
 
 
-def delta_text(metric: metrics.Metric, change) -> str | None:
+def delta_text(metric: ui.Metric, change) -> str | None:
     """'+3,2 điểm %' / '-1.247' for st.metric (an ASCII minus so that Streamlit draws the arrow down)."""
     if pd.isna(change) or round(change, 1) == 0:
         return None
-    text = formatting.number(abs(change), 0 if metric.unit == "count" else 1)
+    text = ui.number(abs(change), 0 if metric.unit == "count" else 1)
     return f"{'-' if change < 0 else '+'}{text}{' điểm %' if metric.unit == 'pct' else ''}"
 
 
@@ -32,9 +31,9 @@ def target_badge(row) -> None:
     """The target of the plan year for this measure, as written, and whether the province meets it."""
     if pd.isna(row["indicator_code"]):
         return
-    target = metrics.target_label(row["comparator"], row["target_value"], row["target_upper"], row["target_unit"],
-                                  row["target_text"])
-    status = metrics.status_label(row["met"])
+    target = ui.target_label(row["comparator"], row["target_value"], row["target_upper"], row["target_unit"],
+                             row["target_text"])
+    status = ui.status_label(row["met"])
     note = f"Chỉ tiêu {ui.md_text(row['indicator_code'])}: {ui.md_text(row['indicator_name'])}." + (
         f" {int(row['communes_met'])}/{int(row['communes_with_data'])} xã đạt." if not pd.isna(row["communes_met"]) else "")
     if row["is_proxy"]:
@@ -54,16 +53,16 @@ if target_year is not None and len(tracked):
         st.page_link("app_pages/targets.py", label="Xem mọi chỉ tiêu của kế hoạch", icon=":material/flag:")
         st.page_link("app_pages/brief.py", label="Bản tin in cho lãnh đạo", icon=":material/print:")
 
-for dataset, label in metrics.DATASET_LABELS.items():
+for dataset, label in ui.DATASET_LABELS.items():
     rows = kpis[(kpis["dataset"] == dataset) & kpis["value"].notna()].set_index("metric")
     if rows.empty:
         continue
     first = rows.iloc[0]
-    st.subheader(f"{label} · {metrics.period_label(dataset, first['period_start'], first['period_end'])}")
+    st.subheader(f"{label} · {ui.period_label(dataset, first['period_start'], first['period_end'])}")
     previous = first["previous_period_end"]
     st.caption(f"{int(first['units_reporting'])} đơn vị báo cáo"
-               + (f" · so với kỳ {formatting.day(previous)}" if not pd.isna(previous) else ""))
-    shown = [m for m in metrics.of_dataset(dataset) if m.name in rows.index]
+               + (f" · so với kỳ {ui.day(previous)}" if not pd.isna(previous) else ""))
+    shown = [m for m in ui.metrics_of_dataset(dataset) if m.name in rows.index]
     for i, metric in enumerate(shown):
         if i % 3 == 0:
             columns = st.columns(3)

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from warehouse import formatting, leader, metrics
 
 ui.page_header("Hồ sơ xã")
 
@@ -39,9 +38,9 @@ st.caption(" · ".join(part for part in (
 ) if part))
 population, area = profile["population"], profile["area_km2"]
 c1, c2, c3 = st.columns(3)
-c1.metric("Dân số (ước tính)", formatting.number(population), border=True)
-c2.metric("Diện tích", f"{formatting.number(area, 2)} km²", border=True)
-c3.metric("Mật độ dân số", f"{formatting.number(population / area)} người/km²" if population and area else "–",
+c1.metric("Dân số (ước tính)", ui.number(population), border=True)
+c2.metric("Diện tích", f"{ui.number(area, 2)} km²", border=True)
+c3.metric("Mật độ dân số", f"{ui.number(population / area)} người/km²" if population and area else "–",
           border=True)
 merged = list(profile["merged_from"])
 if merged:
@@ -59,12 +58,12 @@ else:
     st.caption("Hạng x/n: thứ hạng trong n đơn vị báo cáo cùng kỳ (1 = cao nhất). «Thứ hạng»: lên / xuống bao nhiêu "
                "bậc so với kỳ trước. «Toàn tỉnh»: tỷ lệ toàn tỉnh; với số đếm (trạm BTS, học viên, chuyên đề, "
                "chứng nhận) là trung bình mỗi đơn vị.")
-    st.dataframe(leader.measures_table(measures), hide_index=True, placeholder="–", width="stretch",
+    st.dataframe(ui.measures_table(measures), hide_index=True, placeholder="–", width="stretch",
                  height=35 * (len(measures) + 1) + 3)
-    ui.export_button(leader.measures_export(measures), f"ho_so_{code}", key="profile_export",
-                     formats=leader.MEASURES_EXPORT_FORMATS,
+    ui.export_button(ui.measures_export(measures), f"ho_so_{code}", key="profile_export",
+                     formats=ui.MEASURES_EXPORT_FORMATS,
                      notes=[f"Hồ sơ {profile['commune_name']} (mã {code})",
-                            f"Số liệu đến {formatting.day(measures['period_end'].max())}"])
+                            f"Số liệu đến {ui.day(measures['period_end'].max())}"])
 
 # ---------------------------------------------------------------- targets met and missed
 plan = ui.plan_year()
@@ -76,7 +75,7 @@ if plan["target_year"] is not None:
         st.subheader(f"Chỉ tiêu năm {plan['target_year']}: " + (f"đạt {met}/{judged}" if judged else "chưa có số liệu"))
         st.caption("Các chỉ tiêu của kế hoạch có số đo trong kho, so với số liệu mới nhất. "
                    "Khoảng «75–80 %» tính là đạt khi đạt cận dưới.")
-        table = leader.commune_targets_table(targets)
+        table = ui.commune_targets_table(targets)
         colors = {"Đạt": "color: #1b7f3b", "Chưa đạt": "color: #c62828; font-weight: 600"}
         st.dataframe(table.style.map(lambda v: colors.get(v, ""), subset=["Kết quả"]), hide_index=True, placeholder="–",
                      width="stretch", column_config={
@@ -88,13 +87,13 @@ if plan["target_year"] is not None:
 trend = ui.commune_trends(code)
 if not trend.empty:
     st.subheader("Diễn biến qua các kỳ")
-    labels = {name: m.label for name, m in metrics.METRICS.items()}
+    labels = {name: m.label for name, m in ui.METRICS.items()}
     series_names = {"commune": profile["commune_name"], "province": "Toàn tỉnh"}
     data = trend.assign(
         label=trend["metric"].map(labels),
         series_label=trend["series"].map(series_names),
-        value_text=[metrics.get(m).format(v) for m, v in zip(trend["metric"], trend["value"], strict=True)],
-        period_text=trend["period_end"].map(formatting.day),
+        value_text=[ui.get_metric(m).format(v) for m, v in zip(trend["metric"], trend["value"], strict=True)],
+        period_text=trend["period_end"].map(ui.day),
     )
     order = [labels[m] for m in dict.fromkeys(trend["metric"])]
     chart = alt.Chart(data).mark_line(point=True).encode(
@@ -122,10 +121,10 @@ if len(peers) > 1:
                "coverage_4g_pct": "Thôn có sóng 4G", "fibre_household_pct": "Hộ dùng cáp quang",
                "learners_per_1000": "Học viên BDHVS / 1.000 dân", "rank_learners_per_1000": "Hạng BDHVS theo dân số"}
     table = peers[list(columns)].rename(columns=columns)
-    formats = {"Dân số (ước tính)": formatting.number, "Tỷ lệ hồ sơ trực tuyến": formatting.percent,
-               "Thôn có sóng 4G": formatting.percent, "Hộ dùng cáp quang": formatting.percent,
-               "Học viên BDHVS / 1.000 dân": lambda v: formatting.number(v, 1),
-               "Hạng HS trực tuyến": formatting.number, "Hạng BDHVS theo dân số": formatting.number}
+    formats = {"Dân số (ước tính)": ui.number, "Tỷ lệ hồ sơ trực tuyến": ui.percent,
+               "Thôn có sóng 4G": ui.percent, "Hộ dùng cáp quang": ui.percent,
+               "Học viên BDHVS / 1.000 dân": lambda v: ui.number(v, 1),
+               "Hạng HS trực tuyến": ui.number, "Hạng BDHVS theo dân số": ui.number}
     is_self = peers["is_self"].tolist()
     styler = ui.styled(table, formats).apply(
         lambda row: ["font-weight: 700; background-color: #e3f2fd" if is_self[row.name] else "" for _ in row], axis=1)

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from warehouse import formatting, leader, metrics
 
 ui.page_header(
     "Chỉ tiêu kế hoạch chuyển đổi số",
@@ -16,7 +15,7 @@ ui.page_header(
 )
 TABLE_ROWS = 300
 STATUS_COLORS = {"Đạt": "color: #1b7f3b; font-weight: 600", "Chưa đạt": "color: #c62828; font-weight: 600",
-                 leader.UNTRACKED: "color: #757575"}
+                 ui.UNTRACKED: "color: #757575"}
 
 years = ui.target_years()
 if not years:
@@ -30,7 +29,7 @@ year = st.selectbox("Năm chỉ tiêu", years, index=years.index(ui.param_choice
 
 # ---------------------------------------------------------------- the year's indicators
 summary = ui.target_summary(year)
-table = leader.summary_table(summary)
+table = ui.summary_table(summary)
 tracked = summary[summary["is_tracked"]]
 met = int(tracked["province_met"].fillna(False).astype(bool).sum())
 st.subheader(f"Các chỉ tiêu đến năm {year}")
@@ -44,7 +43,7 @@ st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết 
                             "Toàn tỉnh": st.column_config.TextColumn(width=75), "Số xã đạt": st.column_config.TextColumn(width=75)})
 ui.export_button(table, f"chi_tieu_{year}", key="targets_export",
                  notes=[f"Chỉ tiêu kế hoạch chuyển đổi số đến năm {year}",
-                        f"Số liệu đến {formatting.day(plan['latest_period_end'])}"])
+                        f"Số liệu đến {ui.day(plan['latest_period_end'])}"])
 
 # ---------------------------------------------------------------- one indicator in detail
 choices = tracked[["indicator_code", "metric"]].drop_duplicates()
@@ -58,13 +57,13 @@ by_code = {o.split("|")[0]: o for o in reversed(options)}  # ?indicator=3.3 alon
 default = asked if asked in options else by_code.get(st.query_params.get("indicator"), options[0])
 choice = st.selectbox(
     "Chỉ tiêu", options, index=options.index(default), key="targets_indicator",
-    format_func=lambda o: f"{o.split('|')[0]}. {names[o.split('|')[0]]} — đo bằng: {metrics.get(o.split('|')[1]).label}",
+    format_func=lambda o: f"{o.split('|')[0]}. {names[o.split('|')[0]]} — đo bằng: {ui.get_metric(o.split('|')[1]).label}",
 )
 indicator_code, metric_name = choice.split("|")
 ui.set_params(year=year, indicator=indicator_code, measure=metric_name)
-metric = metrics.get(metric_name)
+metric = ui.get_metric(metric_name)
 row = tracked[(tracked["indicator_code"] == indicator_code) & (tracked["metric"] == metric_name)].iloc[0]
-target = leader.target_text(row)
+target = ui.target_text(row)
 
 st.subheader(f"{ui.md_text(indicator_code)}. {ui.md_text(row['indicator_name'])}")
 st.markdown(f"**Mục tiêu đến năm {year}: {target}** · đo bằng: {metric.label}"
@@ -75,9 +74,9 @@ if not pd.isna(row["responsible_unit"]):
 history = ui.target_history(indicator_code, metric_name)
 per_year = pd.DataFrame({
     "Năm": history["year"].astype(str),
-    "Mục tiêu": [leader.target_text(r) for _, r in history.iterrows()],
+    "Mục tiêu": [ui.target_text(r) for _, r in history.iterrows()],
     "Toàn tỉnh": history["province_actual"].map(metric.format),
-    "Kết quả toàn tỉnh": history["province_met"].map(metrics.status_label),
+    "Kết quả toàn tỉnh": history["province_met"].map(ui.status_label),
     "Số xã đạt": [f"{int(m)}/{int(n)}" if not pd.isna(n) and n else "–"
                   for m, n in zip(history["communes_met"], history["communes_with_data"], strict=True)],
 })
@@ -108,10 +107,10 @@ with right:
     st.markdown(f"**Toàn tỉnh qua các kỳ và mục tiêu năm {year}**")
     trend = series[series["metric"] == metric_name]
     trend = trend.assign(
-        period_text=[metrics.period_label(metric.dataset, start, end)
+        period_text=[ui.period_label(metric.dataset, start, end)
                      for start, end in zip(trend["period_start"], trend["period_end"], strict=True)],
-        period_axis=(trend["period_end"].map(metrics.month_label) if metric.dataset == "broadband"
-                     else trend["period_end"].map(formatting.day)),
+        period_axis=(trend["period_end"].map(ui.month_label) if metric.dataset == "broadband"
+                     else trend["period_end"].map(ui.day)),
         value_text=trend["value"].map(metric.format),
     )
     line = alt.Chart(trend).mark_line(point=True, color="#1f77b4").encode(
@@ -157,10 +156,10 @@ if not judged.empty:
     })
     shown_rows = table.head(TABLE_ROWS)  # a styled table of thousands of rows takes ~0,5 s to draw
     st.caption("Chưa đạt xếp trước, thiếu nhiều nhất trước. Chọn một dòng để mở hồ sơ xã."
-               + (f" Bảng hiện {TABLE_ROWS} đơn vị đầu trong {formatting.number(len(table))}; tải bảng Excel để có đủ."
+               + (f" Bảng hiện {TABLE_ROWS} đơn vị đầu trong {ui.number(len(table))}; tải bảng Excel để có đủ."
                   if len(table) > TABLE_ROWS else ""))
     event = st.dataframe(
-        ui.styled(shown_rows, {"Thực tế": metric.format, "Còn thiếu": lambda v: leader.shortfall_text(metric, v)})
+        ui.styled(shown_rows, {"Thực tế": metric.format, "Còn thiếu": lambda v: ui.shortfall_text(metric, v)})
         .map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết quả"]),
         hide_index=True, placeholder="–", width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"targets_communes_{indicator_code}_{metric_name}_{year}",
@@ -168,7 +167,7 @@ if not judged.empty:
     ui.export_button(table, f"chi_tieu_{indicator_code}_{metric_name}_{year}", key="targets_communes_export",
                      formats={"Thực tế": "dec1", "Còn thiếu": "dec1"},
                      notes=[f"Chỉ tiêu {indicator_code}. {row['indicator_name']} — mục tiêu đến năm {year}: {target}",
-                            f"Đo bằng: {metric.label}; số liệu đến {formatting.day(judged['actual_period_end'].max())}"])
+                            f"Đo bằng: {metric.label}; số liệu đến {ui.day(judged['actual_period_end'].max())}"])
     if event.selection.rows:
         st.switch_page("app_pages/profile.py",
                        query_params={"commune": judged["commune_code"].iloc[event.selection.rows[0]]})

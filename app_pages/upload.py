@@ -5,7 +5,6 @@ import streamlit as st
 
 import access
 import ui
-from warehouse import datasets, formatting, layout, values
 
 AUTO = "auto"
 
@@ -15,8 +14,8 @@ st.caption("Mỗi tệp được kiểm tra (great-expectations) trước khi v�
            "cảnh báo được ghi lại và tệp vẫn được nạp. Tệp gốc được lưu lại.")
 
 choice = st.selectbox(
-    "Bộ dữ liệu", [AUTO, *datasets.DATASETS], key="upload_dataset",
-    format_func=lambda n: "Tự nhận diện theo tiêu đề cột" if n == AUTO else f"{datasets.get(n).title} ({n})",
+    "Bộ dữ liệu", [AUTO, *ui.DATASETS], key="upload_dataset",
+    format_func=lambda n: "Tự nhận diện theo tiêu đề cột" if n == AUTO else f"{ui.get_dataset(n).title} ({n})",
 )
 uploaded = st.file_uploader("Chọn tệp Excel (.xlsx) hoặc CSV", type=["xlsx", "csv", "txt"], key="upload_file")
 if uploaded is None:
@@ -33,11 +32,11 @@ if st.session_state.get("upload_path") != str(path):  # a new file: forget the s
 def typed_period(table) -> tuple[dict | None, str | None]:
     """The period the analyst typed, when it differs from what the title says: (period, error)."""
     text = (st.session_state.get("upload_period") or "").strip()
-    read = values.period_label(table.period) if table is not None and table.period_source == "title" else ""
-    if table is None or not text or text == read or table.dataset not in values.PERIOD_COLUMNS:
+    read = ui.period_as_typed(table.period) if table is not None and table.period_source == "title" else ""
+    if table is None or not text or text == read or table.dataset not in ui.PERIOD_COLUMNS:
         return None, None
     try:
-        return values.parse_period(text, table.dataset), None
+        return ui.parse_period(text, table.dataset), None
     except ValueError as exc:
         return None, str(exc)
 
@@ -53,8 +52,8 @@ with st.spinner("Đang đọc và kiểm tra tệp…"):
         table, findings = ui.check_upload(path, dataset, sheet=sheet, period=period)
 
 
-FORMATS = {"int": formatting.number, "num": lambda v: formatting.number(v, 2), "pct": formatting.percent,
-           "date": formatting.day, "year": str}
+FORMATS = {"int": ui.number, "num": lambda v: ui.number(v, 2), "pct": ui.percent,
+           "date": ui.day, "year": str}
 
 
 def preview(table, ds):
@@ -74,25 +73,25 @@ def preview(table, ds):
 def show_period(table, findings) -> None:
     """The period read from the title, for the analyst to confirm, or a field to type it."""
     missing = any(f.rule == "period_missing" for f in findings)
-    if table.dataset not in values.PERIOD_COLUMNS or not (table.period_source or missing):
+    if table.dataset not in ui.PERIOD_COLUMNS or not (table.period_source or missing):
         return
     if table.period_source == "title":
         st.info(f"Bảng không có cột kỳ báo cáo. Kỳ đọc từ tiêu đề «{ui.md_text(table.period_text)}»: "
-                f"**{values.period_label(table.period)}**. Kiểm tra lại; sửa ô dưới đây nếu sai.", icon=":material/event:")
+                f"**{ui.period_as_typed(table.period)}**. Kiểm tra lại; sửa ô dưới đây nếu sai.", icon=":material/event:")
     elif table.period_source == "given":
-        st.info(f"Kỳ báo cáo bạn nhập: **{values.period_label(table.period)}** (áp dụng cho mọi dòng).", icon=":material/event:")
+        st.info(f"Kỳ báo cáo bạn nhập: **{ui.period_as_typed(table.period)}** (áp dụng cho mọi dòng).", icon=":material/event:")
     elif missing:
         st.warning("Bảng không có cột kỳ báo cáo và tiêu đề không ghi kỳ: hãy nhập kỳ báo cáo.", icon=":material/event:")
     if "upload_period" not in st.session_state and table.period_source == "title":
-        st.session_state["upload_period"] = values.period_label(table.period)
-    st.text_input("Kỳ báo cáo", key="upload_period", placeholder=values.PERIOD_EXAMPLES[table.dataset],
+        st.session_state["upload_period"] = ui.period_as_typed(table.period)
+    st.text_input("Kỳ báo cáo", key="upload_period", placeholder=ui.PERIOD_EXAMPLES[table.dataset],
                   help="Ví dụ: 01/07/2025-30/10/2025 (từ ngày – đến ngày), 11/2025 (tháng), 18/11/2025 (ngày số liệu).")
     if period_error:
         st.error(ui.md_text(period_error), icon=":material/error:")
 
 
 if table is not None:
-    ds = datasets.get(table.dataset)
+    ds = ui.get_dataset(table.dataset)
     st.subheader(f"Bảng đọc được: {ds.title}")
     if len(table.matching_sheets) > 1:
         st.selectbox("Trang tính", table.matching_sheets, index=table.matching_sheets.index(table.sheet),
@@ -111,7 +110,7 @@ if table is not None:
     c1.dataframe(mapping, hide_index=True, width="stretch")
     if table.ignored_headers:
         c1.caption("Cột không dùng: " + ", ".join(ui.md_text(h) for h in table.ignored_headers))
-    skipped = pd.DataFrame(layout.describe_skipped(table.skipped_rows), columns=["Dòng", "Không đọc vì"])
+    skipped = pd.DataFrame(ui.describe_skipped(table.skipped_rows), columns=["Dòng", "Không đọc vì"])
     c2.dataframe(skipped, hide_index=True, width="stretch")
     st.dataframe(preview(table, ds), hide_index=True, width="stretch", placeholder="–")
 
