@@ -1,4 +1,9 @@
-"""The real thing: `streamlit run` served on localhost, driven in Debian's chromium by playwright."""
+"""The real thing: `streamlit run` served on localhost, driven in Debian's chromium by playwright.
+
+Every step that makes Streamlit run the script (opening a URL, a click, a choice) is wrapped in
+`wait_for_run(page)`, so the next step acts on what the finished run drew, never on an element
+that the run is about to redraw; everything else waits through playwright's `expect`.
+"""
 
 import os
 import re
@@ -12,6 +17,11 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser_page fixture skips; modules importing this one keep their other tests
+    expect = None
+
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -20,12 +30,32 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PAGES = {"": "Tổng quan chuyển đổi số", "compare": "So sánh giữa các xã", "map": "Bản đồ các xã",
          "profile?commune=21421": "Hồ sơ xã", "bdhvs": "Bình dân học vụ số", "upload": "Tải dữ liệu lên",
          "history": "Lịch sử tải dữ liệu"}
+# Bounds for a busy machine (both cores taken by other work): each is many times the unloaded time.
+SERVER_START_S = 60  # `streamlit run` until /_stcore/health answers (≈ 3 s unloaded)
+SCRIPT_RUN_S = 60  # one script run; the first of a fresh server also materialises the snapshot (≈ 5 s unloaded)
+STEP_MS = 30_000  # an expect() assertion, a click, a download
+if expect is not None:
+    expect.set_options(timeout=STEP_MS)
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until_healthy(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode} before serving {url}")
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=5).status == 200:
+                return
+        except OSError:  # not listening yet, or too busy to answer in time
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {SERVER_START_S} s")
 
 
 @contextmanager
@@ -40,18 +70,122 @@ def serve(db_file: Path, *args: str, open_uploads: bool = True):
          "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1", *args],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
     try:
+        wait_until_healthy(url, proc)
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# ---------------------------------------------------------------- waiting for Streamlit's script runs
+
+# In the page: count the frames Streamlit's websocket has delivered. Playwright reports a frame to the test
+# before the page has handled it, so the test also waits until the page has had every frame it saw.
+COUNT_FRAMES = """(() => {
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            if (!this.url.endsWith("/_stcore/stream")) return;
+            window.__streamlitFrames = 0;
+            this.addEventListener("message", () => { window.__streamlitFrames += 1; });
+        }
+    };
+})();"""
+DRAWN = """frames => window.__streamlitFrames >= frames
+    && document.querySelector('[data-testid="stApp"]')?.getAttribute("data-test-script-state") === "notRunning"
+"""
+
+
+class ScriptRuns:
+    """The script runs of one page, read from the messages the server sends on Streamlit's websocket.
+
+    The page shows a run (stApp's data-test-script-state="running") only when the run's first message
+    arrives, a round trip after the click: looked at right after a click, it still says "notRunning"
+    from the run before. The messages say when a run ends: script_finished (except the one that ends a
+    run early for st.rerun or st.switch_page: another follows), then script_is_running=False."""
+
+    def __init__(self, page):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.ForwardMsg = ForwardMsg
+        self.finished = 0  # runs that ended (a run that reran, for st.rerun or st.switch_page, counts once)
+        self.running = False
+        self.frames = 0  # frames of the current websocket, the page's __streamlitFrames when it has them all
+        self.websocket = None
+        page.add_init_script(COUNT_FRAMES)
+        page.on("websocket", self.connected)
+
+    def connected(self, websocket) -> None:
+        if websocket.url.endswith("/_stcore/stream"):
+            self.websocket, self.frames, self.running = websocket, 0, False
+            websocket.on("framereceived", lambda payload: self.received(websocket, payload))
+
+    def received(self, websocket, payload: bytes) -> None:
+        if websocket is not self.websocket:  # the page that was left
+            return
+        self.frames += 1
+        msg = self.ForwardMsg.FromString(payload)
+        kind = msg.WhichOneof("type")
+        if kind == "session_status_changed":
+            self.running = msg.session_status_changed.script_is_running
+        elif kind == "script_finished" and msg.script_finished != self.ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self.finished += 1
+
+
+SCRIPT_RUNS = {}  # page → ScriptRuns, for the pages opened by new_page
+
+
+def new_page(browser):
+    """A new page (a new Streamlit session) whose script runs are followed, for wait_for_run."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    page.set_default_timeout(STEP_MS)
+    page.set_default_navigation_timeout(2 * STEP_MS)
+    SCRIPT_RUNS[page] = ScriptRuns(page)
+    return page
+
+
+@contextmanager
+def wait_for_run(page):
+    """Around a step that makes Streamlit run the script (opening a URL, a click, a choice, a submitted
+    form): after it, wait until that run has ended on the server and the page has drawn its end."""
+    runs = SCRIPT_RUNS[page]
+    before = runs.finished
+    yield
+    deadline = time.monotonic() + SCRIPT_RUN_S
+    while runs.finished == before or runs.running:
+        assert time.monotonic() < deadline, f"no script run ended within {SCRIPT_RUN_S} s of the step"
+        page.wait_for_timeout(50)  # playwright delivers the websocket's frames to `runs` meanwhile
+    page.wait_for_function(DRAWN, arg=runs.frames, timeout=STEP_MS)
+
+
+def open_page(page, url: str, heading: str) -> None:
+    """Open `url` in `page`, wait for the script run, check the page's heading and that nothing failed."""
+    with wait_for_run(page):
+        page.goto(url)
+    expect(page.get_by_role("heading", name=re.compile(heading)).first).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the selectbox or multiselect labelled `label`: open its list, type the option to
+    narrow the list, click it (a locator: found again if the list is redrawn), wait for the run."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option)
+    item = page.get_by_role("option", name=option, exact=True)
+    expect(item).to_have_count(1)
+    with wait_for_run(page):
+        item.click()
+    page.keyboard.press("Escape")  # a multiselect keeps its list open
+
+
+# ---------------------------------------------------------------- fixtures
 
 
 @pytest.fixture
@@ -78,10 +212,18 @@ def browser_page():
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium (make test does it)")
+    opened = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield lambda: browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+
+        def open_new():
+            opened.append(new_page(browser))
+            return opened[-1]
+
+        yield open_new
         browser.close()
+    for page in opened:
+        SCRIPT_RUNS.pop(page)
 
 
 @pytest.fixture
@@ -89,11 +231,7 @@ def page(browser_page):
     return browser_page()
 
 
-def open_page(page, url: str, heading: str) -> None:
-    page.goto(url)
-    page.get_by_role("heading", name=re.compile(heading)).first.wait_for(timeout=30_000)
-    page.wait_for_load_state("networkidle")
-    assert page.locator('[data-testid="stException"]').count() == 0
+# ---------------------------------------------------------------- tests
 
 
 def test_every_page_renders(shared_server, page, tmp_path):
@@ -102,67 +240,64 @@ def test_every_page_renders(shared_server, page, tmp_path):
         page.screenshot(path=str(tmp_path / f"{path.split('?')[0] or 'overview'}.png"), full_page=True)
 
 
-def online_rate_card(page) -> str:
+def online_rate_card(page):
     card = page.locator('[data-testid="stMetric"]', has_text="Tỷ lệ hồ sơ tiếp nhận trực tuyến")
-    return card.locator('[data-testid="stMetricValue"]').inner_text()
+    return card.locator('[data-testid="stMetricValue"]')
 
 
 def test_cli_load_while_serving_shows_after_reload(server, page, make_xlsx):
     url, db_file = server
     open_page(page, url, PAGES[""])
-    before = online_rate_card(page)
+    before = online_rate_card(page).inner_text()
     rows = [["Mã xã", "Từ ngày", "Đến ngày", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến",
              "Tiếp nhận trực tiếp và bưu chính"]]
     rows += [[code, "01/07/2025", "30/10/2025", 1000, 1000, 0] for code in ("21025", "21028", "21034", "21040")]
     env = {**os.environ, "WAREHOUSE_DB": str(db_file), "GX_ANALYTICS_ENABLED": "False"}
     done = subprocess.run([sys.executable, "-m", "warehouse", "load", str(make_xlsx(rows, "resend.xlsx"))],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     open_page(page, url, PAGES[""])
-    assert online_rate_card(page) != before
+    expect(online_rate_card(page)).not_to_have_text(before)
 
 
 def test_a_shared_link_opened_first_reopens_the_same_view(server, page):
     """The first request of a fresh server is a deep link: the whole app must run, with the link's choices."""
     url, _ = server  # a fresh server: this link must be its very first request
     open_page(page, f"{url}/compare?metric=online_rate_pct&period=2025-10-30&type=ph%C6%B0%E1%BB%9Dng", "So sánh giữa")
-    assert page.get_by_role("link", name="Bình dân học vụ số").count() == 1  # our navigation, not file names
+    expect(page.get_by_role("link", name="Bình dân học vụ số")).to_have_count(1)  # our navigation, not file names
     # the 9 phường, a percentage measure, the period of the link
-    # wait: "networkidle" can come before the script run ends (its messages travel on a websocket)
-    page.get_by_text(re.compile(r"9 đơn vị có số liệu · toàn tỉnh: [\d,]+ %")).wait_for(timeout=30_000)
-    assert page.get_by_text("30/10/2025").first.is_visible()
+    expect(page.get_by_text(re.compile(r"9 đơn vị có số liệu · toàn tỉnh: [\d,]+ %"))).to_be_visible()
+    expect(page.get_by_text("30/10/2025").first).to_be_visible()
 
 
 def test_clicking_a_commune_in_the_comparison_chart_opens_its_profile(shared_server, page):
     open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30", "So sánh giữa")
     bar = page.locator('[data-testid="stVegaLiteChart"] .mark-rect path[aria-label*="Xã Mỏ Cày"]')
-    bar.click()
-    page.wait_for_url(re.compile(r"/profile\?commune=21421$"), timeout=30_000)
-    page.get_by_role("heading", name="Xã Mỏ Cày").wait_for(timeout=30_000)
-    assert page.locator('[data-testid="stException"]').count() == 0
+    with wait_for_run(page):  # the click's run switches to the profile page and runs it
+        bar.click()
+    expect(page).to_have_url(re.compile(r"/profile\?commune=21421$"))
+    expect(page.get_by_role("heading", name="Xã Mỏ Cày")).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
 
 def test_a_copied_url_reopens_the_view_chosen_on_the_page(shared_server, page, browser_page):
     open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30", "So sánh giữa")
-    page.get_by_role("radio", name="Phân bố").click()
-    page.wait_for_url(re.compile("chart=dist"))
-    page.get_by_text(re.compile("^Trung vị")).wait_for()
-    page.get_by_text("Lọc theo tỉnh cũ").click()
-    districts = page.get_by_role("combobox", name="Huyện cũ")
-    districts.click()
-    districts.press_sequentially("Mộ Đức", delay=50)
-    page.get_by_role("option").filter(has_text="H. Mộ Đức").first.click()
-    page.keyboard.press("Escape")
-    page.wait_for_url(re.compile("district="))
-    page.get_by_text(re.compile(r"^4 đơn vị có số liệu")).wait_for()  # H. Mộ Đức's 4 communes of today
+    with wait_for_run(page):
+        page.get_by_role("radio", name="Phân bố").click()
+    expect(page).to_have_url(re.compile("chart=dist"))
+    expect(page.get_by_text(re.compile("^Trung vị"))).to_be_visible()
+    page.get_by_text("Lọc theo tỉnh cũ").click()  # an expander: no run
+    choose(page, "Huyện cũ", "H. Mộ Đức")
+    expect(page).to_have_url(re.compile("district="))
+    expect(page.get_by_text(re.compile(r"^4 đơn vị có số liệu"))).to_be_visible()  # H. Mộ Đức's 4 communes of today
     copied = page.url
 
     other = browser_page()  # another person, another session
     open_page(other, copied, "So sánh giữa")
-    assert other.get_by_role("radio", name="Phân bố").get_attribute("aria-checked") == "true"
-    other.get_by_text(re.compile(r"^4 đơn vị có số liệu · toàn tỉnh: 81,7 %")).wait_for()
-    assert other.get_by_text("Trung vị", exact=False).count() == 1
-    assert other.locator('[data-testid="stMultiSelect"]', has_text="Huyện cũ").get_by_text("H. Mộ Đức").count() == 1
+    expect(other.get_by_role("radio", name="Phân bố")).to_have_attribute("aria-checked", "true")
+    expect(other.get_by_text(re.compile(r"^4 đơn vị có số liệu · toàn tỉnh: 81,7 %"))).to_be_visible()
+    expect(other.get_by_text("Trung vị", exact=False)).to_have_count(1)
+    expect(other.locator('[data-testid="stMultiSelect"]', has_text="Huyện cũ").get_by_text("H. Mộ Đức")).to_have_count(1)
 
 
 def test_an_export_downloads_as_xlsx_with_its_headers(shared_server, page, tmp_path):
@@ -170,7 +305,7 @@ def test_an_export_downloads_as_xlsx_with_its_headers(shared_server, page, tmp_p
 
     open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30&type=ph%C6%B0%E1%BB%9Dng",
               "So sánh giữa")
-    with page.expect_download() as download:
+    with page.expect_download() as download:  # on_click="ignore": no run
         page.get_by_role("button", name=re.compile("Tải bảng Excel")).click()
     assert download.value.suggested_filename == "so_sanh_online_rate_pct_20251030.xlsx"
     saved = tmp_path / download.value.suggested_filename
@@ -182,43 +317,43 @@ def test_an_export_downloads_as_xlsx_with_its_headers(shared_server, page, tmp_p
     assert len(rows) == 4 + 9 and {r[2] for r in rows[4:]} == {"phường"}
 
 
+def selectable_table(page, key_prefix: str):
+    """The st.dataframe whose widget key starts with `key_prefix` (its container has the class st-key-<key>)."""
+    return page.locator(f'[class*="st-key-{key_prefix}"] [data-testid="stDataFrame"]')
+
+
+def click_row(page, table, row: int) -> None:
+    """Select the row-th row (1 = the first under the header) of a st.dataframe by its selection box;
+    the page's run then opens the profile of the row's commune."""
+    with wait_for_run(page):  # a locator click: scrolled to, and the position taken when the table stands still
+        table.click(position={"x": 14, "y": 35 * row + 17})
+
+
 def test_clicking_a_peer_or_a_commune_of_a_target_opens_its_profile(server, page):
     url, _ = server
-    page.goto(f"{url}/profile?commune=21421")
-    page.get_by_role("heading", name="Xã Mỏ Cày").wait_for(timeout=30_000)
-    frames = page.locator('[data-testid="stDataFrame"]')
-    frames.nth(2).wait_for(timeout=30_000)  # measures, targets, peers
-    page.wait_for_load_state("networkidle")
-    frames.nth(2).scroll_into_view_if_needed()
-    box = frames.nth(2).bounding_box()
-    page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 + 17)  # the selection box of the 2nd row: Xã Long Phụng
-    page.get_by_role("heading", name="Xã Long Phụng").wait_for(timeout=30_000)
-    assert page.url.endswith("profile?commune=21409")
+    open_page(page, f"{url}/profile?commune=21421", "Xã Mỏ Cày")
+    click_row(page, selectable_table(page, "profile_peers_"), 2)  # Xã Long Phụng
+    expect(page.get_by_role("heading", name="Xã Long Phụng")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"profile\?commune=21409$"))
 
-    page.goto(f"{url}/targets?year=2025&indicator=3.5")
-    page.get_by_role("heading", name="Các xã so với mục tiêu").wait_for(timeout=30_000)
-    frames.nth(2).wait_for(timeout=30_000)  # year summary, per year, communes
-    page.wait_for_load_state("networkidle")
-    frames.nth(2).scroll_into_view_if_needed()
-    box = frames.nth(2).bounding_box()
-    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # furthest below the 2025 online target: Xã Đăk Sao, 63,4 %
-    page.get_by_role("heading", name="Xã Đăk Sao").wait_for(timeout=30_000)
-    assert page.url.endswith("profile?commune=23416")
-    assert page.locator('[data-testid="stException"]').count() == 0
+    open_page(page, f"{url}/targets?year=2025&indicator=3.5", "Các xã so với mục tiêu")
+    click_row(page, selectable_table(page, "targets_communes_"), 1)  # furthest below the 2025 online target
+    expect(page.get_by_role("heading", name="Xã Đăk Sao")).to_be_visible()  # 63,4 %
+    expect(page).to_have_url(re.compile(r"profile\?commune=23416$"))
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
 
 def test_brief_page_shows_and_downloads_the_brief(server, page, tmp_path):
     url, _ = server
-    page.goto(f"{url}/brief?district=H.%20M%E1%BB%99%20%C4%90%E1%BB%A9c")
-    page.get_by_role("heading", name="Bản tin cho lãnh đạo").wait_for(timeout=30_000)
-    shown = page.frame_locator("iframe").get_by_role("heading", name="Bản tin chuyển đổi số tỉnh Quảng Ngãi")
-    shown.wait_for(timeout=30_000)
-    assert page.frame_locator("iframe").get_by_text("Xã Mỏ Cày").first.is_visible()
-    with page.expect_download() as download:
+    open_page(page, f"{url}/brief?district=H.%20M%E1%BB%99%20%C4%90%E1%BB%A9c", "Bản tin cho lãnh đạo")
+    brief = page.frame_locator("iframe")
+    expect(brief.get_by_role("heading", name="Bản tin chuyển đổi số tỉnh Quảng Ngãi")).to_be_visible()
+    expect(brief.get_by_text("Xã Mỏ Cày").first).to_be_visible()
+    with page.expect_download() as download:  # on_click="ignore": no run
         page.get_by_role("button", name="Tải bản tin (HTML, in khổ A4)").click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     assert saved.name == "ban_tin_2025.html"
     document = saved.read_text(encoding="utf-8")
     assert "Huyện cũ: H. Mộ Đức" in document and "86,6 %" in document
-    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
