@@ -10,19 +10,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import access  # noqa: E402
 import ui  # noqa: E402
-from warehouse import db  # noqa: E402
 
 st.set_page_config(page_title="Chuyển đổi số Quảng Ngãi", page_icon=":material/hub:", layout="wide")
-
-
-def bootstrap() -> None:
-    """On a fresh machine, create the warehouse with the reference and sample data."""
-    if db.db_path().exists():
-        return
-    with st.spinner("Đang tạo kho dữ liệu và nạp dữ liệu mẫu (lần chạy đầu tiên)…"):
-        from warehouse import load
-
-        load.seed()
 
 
 def sidebar() -> None:
@@ -31,7 +20,7 @@ def sidebar() -> None:
         ui.sample_badge(short=True)
 
 
-bootstrap()
+ui.bootstrap()
 pages = [
     st.Page("app_pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
     st.Page("app_pages/compare.py", title="So sánh xã", icon=":material/bar_chart:"),

@@ -290,6 +290,16 @@ def load_findings(cur: Con, load_id: int) -> pd.DataFrame:
     return queries.load_findings(cur, load_id)
 
 
+def bootstrap() -> None:
+    """On a fresh machine (no warehouse file yet), create the warehouse with the reference and sample data."""
+    if db.db_path().exists():
+        return
+    with st.spinner("Đang tạo kho dữ liệu và nạp dữ liệu mẫu (lần chạy đầu tiên)…"):
+        from warehouse import load
+
+        load.seed()
+
+
 # ---------------------------------------------------------------- query params
 
 

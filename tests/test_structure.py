@@ -1,5 +1,7 @@
-"""House rules, checked: pages hold no SQL, warehouse/ holds no Streamlit, GX only where a load runs."""
+"""House rules, checked: pages hold no SQL and reach warehouse/ only through ui, warehouse/ holds no Streamlit,
+GX only where a load runs."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -27,6 +29,36 @@ def test_drawing_pages_never_imports_great_expectations():
             "print('great_expectations' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# the one door: pages (and the router) import ui, access, the drawing libraries and the standard library
+PAGE_IMPORTS = {"streamlit", "pandas", "altair", "ui", "access"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The top-level package of every import in a file (relative imports as '.')."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names.add(node.module.split(".")[0] if node.level == 0 else ".")
+    return names
+
+
+@pytest.mark.parametrize("path", [*PAGES, ROOT / "app.py"], ids=lambda p: p.name)
+def test_pages_import_only_ui_access_and_drawing_libraries(path):
+    others = {m for m in imported_modules(path) if m not in PAGE_IMPORTS and m not in sys.stdlib_module_names}
+    assert not others, f"{path.name} imports {sorted(others)}; reach warehouse/ through ui"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_ui_name_a_page_uses_exists(page):
+    import ui
+
+    used = {node.attr for node in ast.walk(ast.parse(page.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "ui"}
+    assert used and not {name for name in used if not hasattr(ui, name)}
 
 
 def test_no_extension_install_or_network_in_code():
