@@ -51,10 +51,6 @@ VEGA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "cu
 SAMPLE_NOTE = "Dữ liệu mẫu — số liệu minh họa, không phải số liệu chính thức"
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
 @st.cache_resource(show_spinner=False)
 def _snapshots(path: str) -> db.Snapshots:
     return db.Snapshots(Path(path), prepare=models.materialise_file)
@@ -69,9 +65,14 @@ def generation() -> str:
     return snapshots().connection()[0]
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(_read: Callable, name: str, path: str, gen: str, args: tuple, kwargs: tuple) -> Any:
-    """One store for every read below, keyed on (read, database file, snapshot generation, arguments)."""
+    """One store for every read below, keyed on (read's name, database file, snapshot generation, arguments);
+    `_read` itself is not hashed (leading underscore), its name stands for it."""
     _, con = snapshots().connection()
     cursor = con.cursor()
     try:
