@@ -39,8 +39,8 @@ def date_findings(ds: Dataset, frame: pd.DataFrame, sheet: str, labels: dict[str
         outside = dates.notna() & ((dates < low) | (dates > high))
         label = labels.get(column, ds.column(column).label)
         rows = frame.loc[outside, "source_row"].tolist()
-        if period_source and rows:  # the same typed or title period on every row: say it once
-            rows = rows[:1] if column in labels else [None]
+        if period_source and rows and column not in labels:  # the typed or title period, on every row: say it once
+            rows = [None]
         findings += [Finding(ERROR, f"ngày không thể đúng; cần {expected}", sheet, row, label,
                              formatting.day(_cell(dates, frame, row)), rule="date_range") for row in rows]
     return findings
