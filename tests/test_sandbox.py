@@ -21,13 +21,14 @@ def refusal(path, communes, **kwargs) -> str:
     return findings[0].message
 
 
-def test_a_cell_at_xfd1048576_is_a_refusal_not_a_dead_process(make_xlsx, communes):
+@pytest.mark.parametrize("far", ["XFD1048576", "ZZ500000"])
+def test_a_far_cell_is_a_refusal_naming_it_not_a_dead_process(make_xlsx, communes, far):
     path = make_xlsx([HEADER, ROW], "o_xa.xlsx")
     wb = openpyxl.load_workbook(path)
-    wb.active["XFD1048576"] = 1  # the Excel reader would allocate 512 GB for this sheet and abort
+    wb.active[far] = 1  # the Excel reader would allocate the whole area (512 GB for XFD1048576) and abort
     wb.save(path)
     message = refusal(path, communes)
-    assert "'o_xa.xlsx'" in message and "XFD1048576" in message and "sao chép bảng số liệu sang một tệp mới" in message
+    assert "'o_xa.xlsx'" in message and f"tới tận ô {far}" in message and "sao chép bảng số liệu sang một tệp mới" in message
     table, findings, timings = load.check_file(make_xlsx([HEADER, ROW], "tot.xlsx"), None, communes)
     assert table.frame["learners"].tolist() == [4365] and not findings  # and the next file reads as usual
     assert 0 < timings["read_peak_mb"] < sandbox.memory_limit_mb()

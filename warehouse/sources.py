@@ -234,8 +234,8 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3}\d{1,7}(?::[A-Z
 
 
 def far_cells(path: Path) -> str | None:
-    """The largest data area a worksheet of an .xlsx declares ('XFD1048576'), when it is beyond
-    what a report uses (more than 1.000 columns or 1.000.000 rows); None otherwise or when unreadable."""
+    """The last cell of a worksheet's declared data area ('XFD1048576') when the area is beyond what
+    a report uses (more than 10 million cells from A1); None otherwise or when unreadable."""
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -250,12 +250,12 @@ def far_cells(path: Path) -> str | None:
     return None
 
 
-def _beyond(cell: str) -> bool:
+def _beyond(cell: str, cells: int = 10_000_000) -> bool:
     letters = re.match(r"[A-Z]+", cell).group(0)
     column = 0
     for ch in letters:
         column = column * 26 + ord(ch) - 64
-    return column > 1000 or int(cell[len(letters):]) > 1_000_000
+    return column * int(cell[len(letters):]) > cells
 
 
 # ---------------------------------------------------------------- text files
