@@ -29,6 +29,7 @@ YEAR_HEADER = re.compile(r"^(?:(?:den|het|nam|muc tieu|chi tieu|ke hoach)\s+)*((
 ABBREVIATIONS = ((re.compile(r"\bdich vu cong truc tuyen\b"), "dvctt"), (re.compile(r"\bthu tuc hanh chinh\b"), "tthc"))
 FILLERS = {"trong do", "chia ra", "bao gom", "gom", "cu the", "chia theo", "trong do gom", "gom co"}
 TOTAL_CHILDREN = {"tong so", "tong", "tong cong", "cong", "so luong"}
+MAX_GROUP_WORDS = 12  # a group header longer than this is a sentence, not a name
 STT_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
 
 REASONS = {
@@ -111,6 +112,28 @@ def match_levels(ds: Dataset, levels: tuple[str, ...]) -> str | None:
         column = match_header(ds, text)
         if column:
             return column
+    if len(levels) > 1 and header_key(levels[-1]) not in TOTAL_CHILDREN:
+        return _match_group_words(ds.name, tuple(header_key(t) for t in levels[:-2]), header_key(levels[-2]),
+                                  header_key(levels[-1]))
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _match_group_words(dataset: str, upper: tuple[str, ...], group: str, sub: str) -> str | None:
+    """A sub-column named by some of its group's words and its own: 'Trực tuyến' under 'Số hồ sơ tiếp
+    nhận' is 'Tiếp nhận trực tuyến' (or 'Hồ sơ trực tuyến'). Only under a group that names a column,
+    and only for a part of that column (datasets' parts); runs of two or more of the group's words,
+    longest first, after the levels above; the runs of one length must agree."""
+    words = group.split()
+    whole = _match_key(dataset, " ".join((*upper, group)))
+    parts = {part for part, of in datasets.get(dataset).parts if of == whole}
+    if not sub or not parts or len(words) > MAX_GROUP_WORDS:
+        return None
+    for size in range(len(words) - 1, 1, -1):
+        runs = {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+        found = {_match_key(dataset, " ".join((*upper, run, sub))) for run in runs} & parts
+        if found:
+            return found.pop() if len(found) == 1 else None
     return None
 
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import unicodedata
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -308,16 +310,41 @@ def _decode_8bit(raw: bytes) -> tuple[str, str]:
     return cp1258, "cp1258"
 
 
+DELIMITERS = ("\t", ";", ",")  # a tie goes to the first: a comma may also be a decimal comma or sit in a header
+SAMPLE_CHARS, SAMPLE_LINES = 20000, 50
+
+
 def detect_delimiter(text: str) -> str:
-    """',' ';' or tab, from the lines at the top (the one that splits the most lines alike)."""
-    sample = text[:20000]
+    """',' ';' or tab: the one that splits the lines at the top of the file into the same number of
+    fields, read as CSV (quotes respected); more fields on more lines wins. A comma inside a header
+    ('Trước hạn, đúng hạn') or a number ('86,6') splits lines unevenly, or into fewer fields."""
+    sample = _sample(text)
+    scores = {d: _agreeing_separators(sample, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=scores.get)
+    return best if scores[best] else ","
+
+
+def _sample(text: str) -> str:
+    """The top of the text, cut at a line end."""
+    if len(text) <= SAMPLE_CHARS:
+        return text
+    return text[:SAMPLE_CHARS].rsplit("\n", 1)[0]
+
+
+def _field_counts(sample: str, delimiter: str) -> list[int]:
+    """How many fields each non-blank line of the sample holds when split at `delimiter`."""
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        rows = list(itertools.islice(reader, SAMPLE_LINES))
     except csv.Error:
-        lines = [line for line in sample.splitlines()[:50] if line.strip()]
-        counts = {d: sum(line.count(d) for line in lines) for d in ("\t", ";", ",")}
-        best = max(counts, key=counts.get)
-        return best if counts[best] else ","
+        return []
+    return [len(row) for row in rows if any(cell.strip() for cell in row)]
+
+
+def _agreeing_separators(sample: str, delimiter: str) -> int:
+    """The separators on the lines that agree on one field count (the count that explains the most)."""
+    counts = Counter(n for n in _field_counts(sample, delimiter) if n > 1)
+    return max((lines * (n - 1) for n, lines in counts.items()), default=0)
 
 
 # ---------------------------------------------------------------- legacy Vietnamese encodings
