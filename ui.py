@@ -20,7 +20,7 @@ import streamlit as st
 
 from warehouse import db, formatting, metrics, models, queries
 from warehouse.findings import ERROR, Finding
-from warehouse.queries import Con
+from warehouse.queries import PEER_MEASURES, Con  # noqa: F401 (PEER_MEASURES: the profile's peer table)
 
 # isort: split
 # ---------------------------------------------------------------- what pages use of warehouse/, through ui
@@ -32,6 +32,8 @@ from warehouse.formatting import day, md_text, moment, number, percent, rank  # 
 from warehouse.geo import NO_DATA  # noqa: F401
 from warehouse.leader import (  # noqa: F401
     MEASURES_EXPORT_FORMATS,
+    bdhvs_export,
+    wide_table,
     UNTRACKED,
     commune_targets_table,
     measures_export,
@@ -53,7 +55,7 @@ SAMPLE_NOTE = "Dữ liệu mẫu — số liệu minh họa, không phải số 
 
 @st.cache_resource(show_spinner=False)
 def _snapshots(path: str) -> db.Snapshots:
-    return db.Snapshots(Path(path), prepare=models.materialise_file)
+    return db.Snapshots(Path(path), prepare=db.prepare_snapshot)
 
 
 def snapshots() -> db.Snapshots:

@@ -116,17 +116,12 @@ peers = ui.commune_peers(code)
 if len(peers) > 1:
     st.subheader(f"Các đơn vị cùng {ui.md_text(profile['former_district'])} cũ")
     st.caption("Số liệu kỳ mới nhất; hạng trong toàn tỉnh. Chọn một dòng để mở hồ sơ đơn vị đó.")
-    columns = {"commune_name": "Đơn vị", "unit_type": "Loại", "population": "Dân số (ước tính)",
-               "online_rate_pct": "Tỷ lệ hồ sơ trực tuyến", "rank_online_rate_pct": "Hạng HS trực tuyến",
-               "coverage_4g_pct": "Thôn có sóng 4G", "fibre_household_pct": "Hộ dùng cáp quang",
-               "learners_per_1000": "Học viên BDHVS / 1.000 dân", "rank_learners_per_1000": "Hạng BDHVS theo dân số"}
-    table = peers[list(columns)].rename(columns=columns)
-    formats = {"Dân số (ước tính)": ui.number, "Tỷ lệ hồ sơ trực tuyến": ui.percent,
-               "Thôn có sóng 4G": ui.percent, "Hộ dùng cáp quang": ui.percent,
-               "Học viên BDHVS / 1.000 dân": lambda v: ui.number(v, 1),
-               "Hạng HS trực tuyến": ui.number, "Hạng BDHVS theo dân số": ui.number}
+    table = ui.wide_table(peers, ui.PEER_MEASURES, movement=False)
+    table.insert(1, "Loại", peers["unit_type"])
+    table.insert(2, "Dân số (ước tính)", peers["population"])
+    styler_formats = {"Dân số (ước tính)": ui.number}
     is_self = peers["is_self"].tolist()
-    styler = ui.styled(table, formats).apply(
+    styler = ui.styled(table, styler_formats).apply(
         lambda row: ["font-weight: 700; background-color: #e3f2fd" if is_self[row.name] else "" for _ in row], axis=1)
 
     def open_peer(key: str = f"profile_peers_{code}") -> None:

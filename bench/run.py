@@ -109,7 +109,7 @@ def bench_queries(seeded: Path, repeat: int, label: str = "sample") -> None:
     on the views and on the app's snapshot where they are tables."""
     from warehouse import models
 
-    for kind, prepare in (("views", None), ("tables", models.materialise_file)):
+    for kind, prepare in (("views", None), ("tables", db.prepare_snapshot)):
         _, con = db.Snapshots(seeded, prepare=prepare).connection()
         cur = con.cursor()
         for name, fn in page_queries(cur).items():
@@ -166,7 +166,7 @@ def bench_snapshot(seeded: Path, repeat: int, label: str = "sample") -> None:
 
     def renew():
         shutil.rmtree(seeded.parent / ".snapshots", ignore_errors=True)
-        db.Snapshots(seeded, prepare=models.materialise_file).connection()
+        db.Snapshots(seeded, prepare=db.prepare_snapshot).connection()
     record(f"{label}: new read snapshot after a load (copy + views → tables)", timed(renew, repeat),
            "once per load, first request")
 

@@ -71,7 +71,7 @@ def test_backup_then_restore_elsewhere_brings_back_every_load_row_and_original(s
     assert raw_tables(target) == raw_tables(source)
     assert len(raw_tables(target)["communes"]) == 96
     assert rows(target, "select count(*) from stg_broadband") == [(0,)]  # retracted in the source: still not counted
-    assert rows(target, "select count(*) from mart_dvctt_rates") == rows(source, "select count(*) from mart_dvctt_rates")
+    assert rows(target, "select count(*) from mart_commune_metrics") == rows(source, "select count(*) from mart_commune_metrics")
 
     before = dict(rows(source, "select load_id, stored_path from meta.loads"))
     after = dict(rows(target, "select load_id, stored_path from meta.loads"))

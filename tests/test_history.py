@@ -17,8 +17,8 @@ from warehouse import db, exports, load, queries
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["Mã xã", "Từ ngày", "Đến ngày", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến",
           "Tiếp nhận trực tiếp và bưu chính"]
-MO_CAY_RATE = ("select round(online_rate_pct, 1) from mart_dvctt_rates "
-               "where commune_code = '21421' and period_end = date '2025-10-30'")
+MO_CAY_RATE = ("select round(value, 1) from mart_commune_metrics where metric = 'online_rate_pct' and "
+               "commune_code = '21421' and period_end = date '2025-10-30'")
 
 
 def cli(db_file, *args):

@@ -121,7 +121,7 @@ def test_cli_seed_twice_build_and_check(tmp_path):
     assert second.returncode == 0 and second.stdout.count("đã được nạp trước đó") == 5
     assert run_cli(db_file, "seed", "--if-empty").returncode == 0
     built = run_cli(db_file, "build")
-    assert built.returncode == 0 and "mart_dvctt_rates" in built.stdout
+    assert built.returncode == 0 and "mart_commune_metrics" in built.stdout
     checked = run_cli(db_file, "check")
     assert checked.returncode == 0 and "dvctt: 0 lỗi, 0 cảnh báo" in checked.stdout
 

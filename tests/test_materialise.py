@@ -15,7 +15,7 @@ def views_of(con) -> set[str]:
 def test_materialised_copy_holds_the_rows_of_the_views(seeded_db, tmp_path):
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(seeded_db, copy)
-    models.materialise_file(copy)
+    db.prepare_snapshot(copy)
     with duckdb.connect(str(seeded_db), read_only=True) as live, duckdb.connect(str(copy), read_only=True) as snap:
         names = views_of(live)
         assert names == {p.stem for p in models.view_files()} and views_of(snap) == set()
@@ -30,11 +30,11 @@ def test_snapshots_prepare_each_new_copy_once(seeded_copy):
 
     def prepare(path):
         prepared.append(path)
-        models.materialise_file(path)
+        db.prepare_snapshot(path)
 
     snapshots = db.Snapshots(seeded_copy, prepare=prepare)
     gen, con = snapshots.connection()
     assert snapshots.connection()[0] == gen and len(prepared) == 1  # same generation: same snapshot
-    assert con.execute("select count(*) from mart_dvctt_rates").fetchone()[0] == 384
+    assert con.execute("select count(*) from mart_commune_metrics where metric = 'online_rate_pct'").fetchone()[0] == 384
     with duckdb.connect(str(seeded_copy), read_only=True) as live:
-        assert "mart_dvctt_rates" in views_of(live)  # the live file keeps its views
+        assert "mart_commune_metrics" in views_of(live)  # the live file keeps its views

@@ -48,8 +48,9 @@ def test_bdhvs_ranks_of_mo_cay(app):
     at = app("app_pages/bdhvs.py", date="2025-11-18")
     table = at.dataframe[0].value
     row = table[table["Đơn vị"] == "Xã Mỏ Cày"].iloc[0]
-    assert row["Học viên"] == 4365
-    assert row["Hạng học viên (/96)"] == 11 and row["Hạng theo dân số (/96)"] == 17
+    assert row["Học viên"] == "4.365"
+    assert row["Hạng học viên"] == "11/96" and row["Hạng học viên/1.000 dân"] == "17/96"
+    assert row["Thay đổi hạng học viên"] == "xuống 4 bậc"  # 7th on 03/11 (report 004)
 
 
 def upload_page(db_file, monkeypatch):

@@ -51,7 +51,7 @@ def test_the_hash_follows_names_and_contents(sql_copy):
 
 
 def test_a_snapshot_shows_changed_sql_without_build(seeded_copy, sql_copy):
-    snapshots = db.Snapshots(seeded_copy, prepare=models.materialise_file)
+    snapshots = db.Snapshots(seeded_copy, prepare=db.prepare_snapshot)
     gen, con = snapshots.connection()
     assert "mart_answer" not in {r[0] for r in con.execute("show tables").fetchall()}
     edit(sql_copy)

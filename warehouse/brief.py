@@ -15,13 +15,7 @@ import pandas as pd
 from warehouse import formatting, leader, metrics, queries
 
 # column headers of the laggards table (the note under it gives each measure's full name and target)
-SHORT_LABELS = {m.label: short for m, short in (
-    (metrics.get("coverage_5g_pct"), "Phủ sóng 5G"), (metrics.get("coverage_4g_pct"), "Thôn có 4G"),
-    (metrics.get("fibre_household_pct"), "Hộ cáp quang"), (metrics.get("online_rate_pct"), "HS trực tuyến"),
-    (metrics.get("full_online_rate_pct"), "Toàn trình trực tuyến"),
-    (metrics.get("digitized_dossiers_pct"), "HS số hóa"), (metrics.get("digitized_results_pct"), "KQ số hóa"),
-    (metrics.get("online_payment_pct"), "Thanh toán trực tuyến"), (metrics.get("on_time_rate_pct"), "Đúng hạn"),
-)}
+SHORT_LABELS = {m.label: m.short_label for m in metrics.METRICS.values()}
 SAMPLE_NOTE = "DỮ LIỆU MẪU — số liệu minh họa, không phải số liệu chính thức"
 
 CSS = """

@@ -17,6 +17,7 @@ SQL_TYPES = {
     "num": "DOUBLE",  # non-negative number
     "pct": "DOUBLE",  # 0-100
     "year": "INTEGER",
+    "rank": "VARCHAR",  # an official rank with its n, '7/96'
 }
 
 
@@ -36,6 +37,7 @@ class Column:
 class Dataset:
     name: str
     title: str  # Vietnamese name of the dataset
+    short: str  # in tables and badges: 'DVCTT'
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     required: tuple[str, ...]
@@ -62,9 +64,13 @@ COMMUNE_NAME = _c(
     "Tên đơn vị hành chính", "Xã", "Xã/phường", "Xã, phường", "Địa phương", "Tên xã, phường, đặc khu",
 )
 
+# the population a report divides by ("18.019/19.080 dân số"); without it, the communes dimension's
+REPORTED_POPULATION = _c("reported_population", "int", "Dân số", "Dân số (người)", "Dân số báo cáo")
+
 COMMUNES = Dataset(
     name="communes",
     title="Danh mục đơn vị hành chính",
+    short="Danh mục xã",
     key=("commune_code",),
     columns=(
         COMMUNE_CODE,
@@ -86,6 +92,7 @@ COMMUNES = Dataset(
 BROADBAND = Dataset(
     name="broadband",
     title="Hạ tầng số",
+    short="Hạ tầng số",
     key=("commune_code", "period"),
     columns=(
         COMMUNE_CODE,
@@ -99,11 +106,23 @@ BROADBAND = Dataset(
         _c("households", "int", "Tổng số hộ", "Số hộ", "Số hộ gia đình", "Tổng số hộ gia đình"),
         _c("fibre_households", "int", "Số hộ sử dụng cáp quang", "Hộ sử dụng cáp quang", "Số hộ có cáp quang"),
         _c("mobile_subs", "int", "Thuê bao di động", "Số thuê bao di động", "Thuê bao điện thoại di động"),
+        REPORTED_POPULATION,
+        # rates as the report gives them, where it gives no counts (counts win where both are given)
+        _c("coverage_4g_pct_reported", "pct", "Tỷ lệ thôn, tổ dân phố có sóng 4G (%)", "Tỷ lệ phủ sóng 4G (%)",
+           "Tỷ lệ phủ sóng 4G", "Phủ sóng 4G (%)", "Tỷ lệ thôn có sóng 4G (%)", "Tỷ lệ thôn có sóng 4G"),
+        _c("fibre_household_pct_reported", "pct", "Tỷ lệ hộ sử dụng cáp quang (%)", "Tỷ lệ hộ sử dụng cáp quang",
+           "Tỷ lệ hộ gia đình sử dụng cáp quang (%)", "Tỷ lệ hộ có cáp quang (%)"),
+        _c("fixed_broadband_per_100_reported", "num", "Thuê bao băng rộng cố định/100 dân",
+           "Thuê bao băng rộng cố định trên 100 dân", "Số thuê bao băng rộng cố định/100 dân",
+           "Thuê bao băng rộng cố định / 100 dân"),
+        _c("mobile_subs_per_100_reported", "num", "Thuê bao di động/100 dân", "Thuê bao di động trên 100 dân",
+           "Số thuê bao di động/100 dân", "Thuê bao di động / 100 dân"),
     ),
     required=("period",),
     one_of=(
         "villages_total", "villages_4g", "coverage_5g_pct", "bts_stations", "fixed_broadband_subs",
-        "households", "fibre_households", "mobile_subs",
+        "households", "fibre_households", "mobile_subs", "coverage_4g_pct_reported", "fibre_household_pct_reported",
+        "fixed_broadband_per_100_reported", "mobile_subs_per_100_reported",
     ),
     parts=(("villages_4g", "villages_total"), ("fibre_households", "households")),
 )
@@ -111,6 +130,7 @@ BROADBAND = Dataset(
 DVCTT = Dataset(
     name="dvctt",
     title="Hồ sơ thủ tục hành chính và dịch vụ công trực tuyến",
+    short="DVCTT",
     key=("commune_code", "period_start", "period_end"),
     columns=(
         COMMUNE_CODE,
@@ -147,8 +167,28 @@ DVCTT = Dataset(
            "Số kết quả được số hóa"),
         _c("fee_dossiers", "int", "Hồ sơ có phí", "Số hồ sơ có phí", "Hồ sơ có phí, lệ phí"),
         _c("paid_online", "int", "Thanh toán trực tuyến", "Số hồ sơ thanh toán trực tuyến", "Hồ sơ thanh toán trực tuyến"),
+        # rates as the report gives them, where it gives no counts (counts win where both are given)
+        _c("online_rate_pct_reported", "pct", "Tỷ lệ tiếp nhận trực tuyến (%)", "Tỷ lệ hồ sơ tiếp nhận trực tuyến (%)",
+           "Tỷ lệ hồ sơ trực tuyến (%)", "Tỷ lệ trực tuyến (%)", "Tỷ lệ tiếp nhận trực tuyến"),
+        _c("on_time_rate_pct_reported", "pct", "Tỷ lệ giải quyết trước hạn, đúng hạn (%)",
+           "Tỷ lệ trước hạn, đúng hạn (%)", "Tỷ lệ đúng hạn (%)", "Tỷ lệ giải quyết đúng hạn (%)"),
+        _c("resolved_rate_pct_reported", "pct", "Tỷ lệ hồ sơ đã giải quyết (%)", "Tỷ lệ đã giải quyết (%)"),
+        _c("full_online_rate_pct_reported", "pct", "Tỷ lệ trực tuyến DVCTT toàn trình (%)",
+           "DVCTT toàn trình: tỷ lệ trực tuyến (%)", "Tỷ lệ hồ sơ trực tuyến DVCTT toàn trình (%)"),
+        _c("partial_online_rate_pct_reported", "pct", "Tỷ lệ trực tuyến DVCTT một phần (%)",
+           "DVCTT một phần: tỷ lệ trực tuyến (%)", "Tỷ lệ hồ sơ trực tuyến DVCTT một phần (%)"),
+        _c("digitized_dossiers_pct_reported", "pct", "Tỷ lệ số hóa hồ sơ (%)", "Tỷ lệ hồ sơ được số hóa (%)",
+           "Tỷ lệ số hóa hồ sơ", "Tỷ lệ số hóa hồ sơ khi tiếp nhận (%)"),
+        _c("digitized_results_pct_reported", "pct", "Tỷ lệ số hóa kết quả (%)", "Tỷ lệ kết quả được số hóa (%)",
+           "Tỷ lệ số hóa kết quả", "Tỷ lệ số hóa kết quả giải quyết (%)"),
+        _c("online_payment_pct_reported", "pct", "Tỷ lệ thanh toán trực tuyến (%)", "Tỷ lệ thanh toán trực tuyến"),
     ),
-    required=("period_start", "period_end", "received_total", "received_online"),
+    required=("period_start", "period_end"),
+    one_of=(
+        "received_total", "received_online", "online_rate_pct_reported", "on_time_rate_pct_reported",
+        "full_online_rate_pct_reported", "partial_online_rate_pct_reported", "digitized_dossiers_pct_reported",
+        "digitized_results_pct_reported", "online_payment_pct_reported",
+    ),
     parts=(
         ("received_online", "received_total"),
         ("received_direct", "received_total"),
@@ -174,6 +214,7 @@ DVCTT = Dataset(
 BDHVS = Dataset(
     name="bdhvs",
     title="Bình dân học vụ số",
+    short="BDHVS",
     key=("commune_code", "snapshot_date"),
     columns=(
         COMMUNE_CODE,
@@ -183,6 +224,16 @@ BDHVS = Dataset(
         _c("topics_completed", "int", "Số chuyên đề hoàn thành", "Chuyên đề hoàn thành", "Số chuyên đề"),
         _c("certificates", "int", "Số chứng nhận đạt được", "Chứng nhận đạt được", "Số chứng nhận",
            "Số giấy chứng nhận"),
+        REPORTED_POPULATION,
+        # the ranks the province gave, with their n ('7/96'), kept as the official rank
+        _c("learners_official_rank", "rank", "Xếp hạng học viên", "Xếp hạng số học viên", "Thứ hạng học viên",
+           "Hạng học viên"),
+        _c("topics_completed_official_rank", "rank", "Xếp hạng chuyên đề", "Xếp hạng số chuyên đề",
+           "Thứ hạng chuyên đề", "Hạng chuyên đề"),
+        _c("certificates_official_rank", "rank", "Xếp hạng chứng nhận", "Xếp hạng số chứng nhận",
+           "Thứ hạng chứng nhận", "Hạng chứng nhận"),
+        _c("learners_per_1000_official_rank", "rank", "Xếp hạng theo dân số", "Xếp hạng theo tỷ lệ dân số",
+           "Thứ hạng theo dân số", "Hạng theo dân số"),
     ),
     required=("snapshot_date", "learners"),
     parts=(("certificates", "learners"),),
@@ -191,6 +242,7 @@ BDHVS = Dataset(
 TARGETS = Dataset(
     name="targets",
     title="Chỉ tiêu kế hoạch",
+    short="Chỉ tiêu",
     key=("indicator_code", "year"),
     columns=(
         _c("indicator_code", "text", "STT", "Mã chỉ tiêu", "Số TT", "TT"),
@@ -209,6 +261,9 @@ TARGETS = Dataset(
 )
 
 DATASETS: dict[str, Dataset] = {d.name: d for d in (COMMUNES, BROADBAND, DVCTT, BDHVS, TARGETS)}
+
+# The datasets of measures, in the order pages list them, with the heading a page gives each.
+MEASURED: dict[str, str] = {"broadband": "Hạ tầng số", "dvctt": "Dịch vụ công trực tuyến", "bdhvs": "Bình dân học vụ số"}
 
 # Counts that cannot exceed ten times a unit's population (plausible.per_person_findings).
 PER_PERSON = {

@@ -50,6 +50,18 @@ create table if not exists meta.loads (
 """
 
 
+# a figure loaded from a cell written with a qualifier ('trên 75%' → 75 in the raw row, '>' here); one row per cell
+QUALIFIERS_DDL = """
+create table if not exists meta.qualifiers (
+    load_id bigint not null,          -- the load whose raw row holds the number (meta.loads; retracted with it)
+    source_row integer not null,      -- the row as Excel shows it (raw.<dataset>.source_row)
+    column_name varchar not null,     -- the canonical column of raw.<dataset> ('coverage_5g_pct')
+    qualifier varchar not null,       -- '>' (trên, hơn, >), '<' (dưới, <), '≈' (khoảng, gần, xấp xỉ, ~)
+    written varchar not null          -- the cell as written: 'trên 75%'
+)
+"""
+
+
 def db_path() -> Path:
     """The warehouse file: $WAREHOUSE_DB or data/warehouse.duckdb."""
     return Path(os.environ.get("WAREHOUSE_DB") or DEFAULT_DB)
@@ -61,14 +73,18 @@ def data_dir(db: Path) -> Path:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the meta and raw schemas and tables when missing (idempotent)."""
+    """Create the meta and raw schemas and tables when missing, and a raw table's columns the registry has
+    gained since (idempotent)."""
     con.execute("create schema if not exists meta")
     con.execute("create schema if not exists raw")
     con.execute("create sequence if not exists meta.load_id_seq start 1")
     con.execute(LOADS_DDL)
+    con.execute(QUALIFIERS_DDL)
     for ds in datasets.DATASETS.values():
         cols = ", ".join(f"{name} {sql_type}" for name, sql_type in datasets.raw_columns(ds))
         con.execute(f"create table if not exists raw.{ds.name} ({cols})")
+        for name, sql_type in datasets.raw_columns(ds):  # a column added to the registry since the table was made
+            con.execute(f"alter table raw.{ds.name} add column if not exists {name} {sql_type}")
 
 
 @contextmanager
@@ -106,6 +122,18 @@ def write_connection(db: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
             con.close()
 
 
+def prepare_snapshot(path: Path) -> None:
+    """On a database file nobody else has open (a fresh snapshot copy): the schema the registry asks for,
+    current views, then every view turned into a table (models.materialise)."""
+    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        ensure_schema(con)
+        models.ensure_current(con)
+        models.materialise(con)
+    finally:
+        con.close()
+
+
 def generation(db: Path) -> str:
     """A token that changes whenever a writer changed the file or a file of sql/ changed."""
     try:
@@ -121,7 +149,7 @@ class Snapshots:
     `connection()` returns (generation, connection). Use `con.cursor()` per
     thread: a DuckDB connection is not thread-safe, its cursors are.
     `prepare(path)`, when given, runs on each new copy before it is opened, outside
-    the lock (the app's models.materialise_file rebuilds the views there when sql/
+    the lock (the app's prepare_snapshot rebuilds the views there when sql/
     changed, then turns them into tables).
     """
 

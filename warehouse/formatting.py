@@ -26,6 +26,15 @@ def percent(value: object, decimals: int = 1) -> str:
     return text if text == "–" else f"{text} %"
 
 
+def measure(value: object, decimals: int) -> str:
+    """A measure with its catalogue decimals, or with the decimals it was written with when it has more (up to
+    2): a reported 99,95 stays '99,95' where the measure shows one decimal; 86.6396 computed reads '86,6'."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    written = next((d for d in range(3) if abs(round(float(value), d) - float(value)) < 1e-9), decimals)
+    return number(value, max(decimals, written))
+
+
 def day(value: object) -> str:
     """A date as dd/mm/yyyy."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):

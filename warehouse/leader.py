@@ -71,6 +71,33 @@ def measures_export(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def wide_table(frame: pd.DataFrame, names: list[str], movement: bool = True) -> pd.DataFrame:
+    """Measures pivoted per commune (queries._wide) as shown: each measure's value, its rank x/n (the province's own
+    rank where the warehouse does not hold the full table, marked '*') and its movement since the previous period."""
+    out = {"Đơn vị": frame["commune_name"]}
+    for metric in map(metrics.get, names):
+        name, short = metric.name, metric.short_label
+        out[short] = frame[name].map(metric.format)
+        out[f"Hạng {short.lower()}"] = [
+            _rank(r, n) + ("*" if source == "official" else "")
+            for r, n, source in zip(frame[f"{name}_rank"], frame[f"{name}_units_ranked"], frame[f"{name}_rank_source"])]
+        if movement:
+            out[f"Thay đổi hạng {short.lower()}"] = frame[f"{name}_rank_change"].map(metrics.movement)
+    return pd.DataFrame(out)
+
+
+def bdhvs_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same ranking with numbers kept as numbers, for the .xlsx export: value, rank, n and change per measure."""
+    out = {"Đơn vị": frame["commune_name"]}
+    for metric in metrics.of_dataset("bdhvs"):
+        name, short = metric.name, metric.short_label
+        out[short] = frame[name]
+        out[f"Hạng {short.lower()}"] = frame[f"{name}_rank"]
+        out[f"Số đơn vị xếp hạng ({short.lower()})"] = frame[f"{name}_units_ranked"]
+        out[f"Thay đổi hạng {short.lower()} (+ lên, − xuống)"] = frame[f"{name}_rank_change"]
+    return pd.DataFrame(out)
+
+
 def target_text(row) -> str:
     """The target of a row of the targets marts, as written ('≥ 70 %')."""
     return metrics.target_label(row["comparator"], row["target_value"], row["target_upper"], row["unit"],

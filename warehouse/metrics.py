@@ -1,29 +1,34 @@
-"""The measures pages offer: mart column, Vietnamese label, unit, direction."""
+"""The measures pages offer, read from the catalogue the marts compute them from; labels of targets and periods."""
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from warehouse import formatting
+from warehouse import datasets, formatting, models
+
+
+CATALOGUE = "ref_measures.csv"  # sql/seeds/: the one list of measures, also loaded as the table ref_measures
 
 
 @dataclass(frozen=True)
 class Metric:
-    name: str  # the mart column, and `metric` in mart_commune_metrics / mart_province_summary
+    """A measure of the catalogue (sql/seeds/ref_measures.csv): the marts compute it, the pages show it."""
+
+    name: str  # `metric` in mart_commune_metrics / mart_province_summary
     dataset: str
     label: str
+    short_label: str  # a column header or a narrow card
     unit: str  # pct | count | per100 | per1000
+    decimals: int = 1  # shown; a reported figure with more keeps its own (formatting.measure)
     higher_is_better: bool = True
 
     def format(self, value: object) -> str:
-        if self.unit == "pct":
-            return formatting.percent(value)
-        if self.unit in ("per100", "per1000"):
-            return formatting.number(value, 1)
-        return formatting.number(value)
+        text = formatting.measure(value, self.decimals)
+        return f"{text} %" if self.unit == "pct" and text != "–" else text
 
     @property
     def axis_title(self) -> str:
@@ -41,32 +46,16 @@ class Metric:
         return formatting.day(period_end)
 
 
-DATASET_LABELS = {
-    "broadband": "Hạ tầng số",
-    "dvctt": "Dịch vụ công trực tuyến",
-    "bdhvs": "Bình dân học vụ số",
-}
+def _read_catalogue() -> dict[str, Metric]:
+    with open(models.DEFAULT_SQL_DIR / "seeds" / CATALOGUE, encoding="utf-8", newline="") as f:
+        return {row["metric"]: Metric(row["metric"], row["dataset"], row["label"], row["short_label"], row["unit"],
+                                      int(row["decimals"]), row["higher_is_better"] == "true")
+                for row in csv.DictReader(f)}
 
-METRICS: dict[str, Metric] = {m.name: m for m in (
-    Metric("coverage_4g_pct", "broadband", "Tỷ lệ thôn, tổ dân phố có sóng 4G", "pct"),
-    Metric("coverage_5g_pct", "broadband", "Tỷ lệ phủ sóng 5G", "pct"),
-    Metric("fibre_household_pct", "broadband", "Tỷ lệ hộ sử dụng cáp quang", "pct"),
-    Metric("fixed_broadband_per_100", "broadband", "Thuê bao băng rộng cố định / 100 dân", "per100"),
-    Metric("mobile_subs_per_100", "broadband", "Thuê bao di động / 100 dân", "per100"),
-    Metric("bts_stations", "broadband", "Số trạm BTS", "count"),
-    Metric("online_rate_pct", "dvctt", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "pct"),
-    Metric("on_time_rate_pct", "dvctt", "Tỷ lệ giải quyết trước hạn, đúng hạn", "pct"),
-    Metric("resolved_rate_pct", "dvctt", "Tỷ lệ hồ sơ đã giải quyết", "pct"),
-    Metric("full_online_rate_pct", "dvctt", "Tỷ lệ trực tuyến của DVCTT toàn trình", "pct"),
-    Metric("partial_online_rate_pct", "dvctt", "Tỷ lệ trực tuyến của DVCTT một phần", "pct"),
-    Metric("digitized_dossiers_pct", "dvctt", "Tỷ lệ hồ sơ được số hóa khi tiếp nhận", "pct"),
-    Metric("digitized_results_pct", "dvctt", "Tỷ lệ kết quả giải quyết được số hóa", "pct"),
-    Metric("online_payment_pct", "dvctt", "Tỷ lệ thanh toán trực tuyến", "pct"),
-    Metric("learners", "bdhvs", "Số học viên tham gia", "count"),
-    Metric("topics_completed", "bdhvs", "Số chuyên đề hoàn thành", "count"),
-    Metric("certificates", "bdhvs", "Số chứng nhận đạt được", "count"),
-    Metric("learners_per_1000", "bdhvs", "Học viên / 1.000 dân", "per1000"),
-)}
+
+DATASET_LABELS = datasets.MEASURED
+DATASET_SHORT = {name: ds.short for name, ds in datasets.DATASETS.items()}
+METRICS: dict[str, Metric] = _read_catalogue()
 
 
 def get(name: str) -> Metric:
@@ -75,10 +64,6 @@ def get(name: str) -> Metric:
 
 def of_dataset(dataset: str) -> list[Metric]:
     return [m for m in METRICS.values() if m.dataset == dataset]
-
-
-DATASET_SHORT = {"broadband": "Hạ tầng số", "dvctt": "DVCTT", "bdhvs": "BDHVS", "targets": "Chỉ tiêu",
-                 "communes": "Danh mục xã"}
 
 
 def _missing(value: object) -> bool:

@@ -1,10 +1,13 @@
-"""Create the views of sql/ in dependency order: staging first, then marts.
+"""Create the seeds and views of sql/: seed tables first, then views in dependency order.
 
-A view's dependencies are the other views its SQL names, so a new file needs
-no registration: drop it into sql/staging or sql/marts. The warehouse records
+A seed (sql/seeds/NAME.csv) is a reviewed list kept as a file, loaded as the table NAME:
+ref_measures is the catalogue of measures that the marts compute and the pages show
+(warehouse/metrics.py reads the same file). A view's dependencies are the other views
+its SQL names, so a new file needs no registration: drop it into sql/staging or
+sql/marts. The warehouse records
 the hash of the sql/ files it was built from (meta.build); a warehouse whose
 hash differs from the files is rebuilt before use (ensure_current: by every
-write connection, and on the app's snapshot copies by materialise_file).
+write connection, and on the app's snapshot copies by db.prepare_snapshot).
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ def view_files() -> list[Path]:
     return [path for layer in LAYERS for path in sorted((root / layer).glob("*.sql"))]
 
 
+def seed_files() -> list[Path]:
+    """Every seed file (sql/seeds/*.csv), loaded as a table of the file's name."""
+    return sorted((sql_dir() / "seeds").glob("*.csv"))
+
+
 def _digest(texts: dict[Path, str]) -> str:
     digest = hashlib.sha256()
     for path, text in texts.items():
@@ -45,8 +53,9 @@ _hash_cache: dict[tuple, str] = {}
 
 
 def sql_hash() -> str:
-    """The hash of the view files' names and contents, read again only when a file's mtime or size changed."""
-    files = view_files()
+    """The hash of the seed and view files' names and contents, read again only when a file's mtime or size
+    changed."""
+    files = seed_files() + view_files()
     stamp = tuple((str(path), st.st_mtime_ns, st.st_size) for path in files for st in [path.stat()])
     digest = _hash_cache.get(stamp)
     if digest is None:  # (sessions run in threads: the value returned never depends on another's update)
@@ -76,14 +85,17 @@ def build_order(files: list[Path] | None = None) -> list[Path]:
 def build(con: duckdb.DuckDBPyConnection) -> list[str]:
     """(Re)create every view of sql/ in one transaction, drop views no file defines any more, and record
     the files' hash in meta.build. Returns the views' names in the order built."""
-    texts = {path: path.read_text(encoding="utf-8") for path in view_files()}
-    order = build_order(list(texts))
+    seeds = seed_files()
+    texts = {path: path.read_text(encoding="utf-8") for path in seeds + view_files()}
+    order = build_order(list(texts)[len(seeds):])
     names = {path.stem for path in order}
     con.begin()
     try:
         for name in set(_views(con)) - names:
             quoted = '"' + name.replace('"', '""') + '"'
             con.execute(f"drop view {quoted}")
+        for path in seeds:
+            _create_seed(con, path)
         for path in order:
             _create_view(con, path, texts[path])
         con.execute("create schema if not exists meta")
@@ -101,6 +113,12 @@ def _views(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.execute(
         "select view_name from duckdb_views() where not internal and not temporary and schema_name = 'main' "
         "and database_name = current_database()").fetchall()]
+
+
+def _create_seed(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The table of a seed file: header row, types detected (booleans, numbers, text), empty cells null."""
+    con.execute(f"create or replace table {path.stem} as select * from read_csv(?, header = true, quote = '\"')",
+                [str(path)])
 
 
 def _create_view(con: duckdb.DuckDBPyConnection, path: Path, text: str) -> None:
@@ -150,12 +168,3 @@ def materialise(con: duckdb.DuckDBPyConnection) -> list[str]:
         raise
     return done
 
-
-def materialise_file(path: Path) -> None:
-    """On a database file nobody else has open (a fresh snapshot copy): current views, then materialise()."""
-    con = duckdb.connect(str(path), config=_CONFIG)
-    try:
-        ensure_current(con)
-        materialise(con)
-    finally:
-        con.close()

@@ -70,22 +70,40 @@ def province_reference(con: Con, metric: str, period_end: date) -> float | None:
 
 
 def bdhvs_snapshots(con: Con) -> list[date]:
-    rows = con.execute("select distinct snapshot_date from mart_bdhvs_rankings order by 1 desc").fetchall()
+    rows = con.execute(
+        "select distinct period_end from mart_commune_metrics where dataset = 'bdhvs' order by 1 desc").fetchall()
     return [r[0] for r in rows]
 
 
+def _wide(con: Con, names: list[str], where: str, params: list) -> pd.DataFrame:
+    """Measures of mart_commune_trends pivoted to one row per commune: for each measure m, m (value), m_rank,
+    m_units_ranked (its n), m_rank_change (+ up) and m_rank_source ('official': the province's own rank)."""
+    return _df(con, f"""
+        pivot (
+            select commune_code, metric, value, rank, units_ranked, rank_change, rank_source
+            from mart_commune_trends
+            inner join (select commune_code, metric, period_end, rank_source from mart_commune_metrics)
+                using (commune_code, metric, period_end)
+            where {where}
+        )
+        on metric in ({", ".join("'" + n + "'" for n in names)})
+        using first(value) as value, first(rank) as rank, first(units_ranked) as units_ranked,
+              first(rank_change) as rank_change, first(rank_source) as rank_source
+        group by commune_code
+    """, params).rename(columns={f"{n}_value": n for n in names})
+
+
 def bdhvs_rankings(con: Con, snapshot_date: date) -> pd.DataFrame:
-    """The Bình dân học vụ số table of one snapshot, best learners rank first."""
-    return _df(con, """
-        select commune_code, commune_name, unit_type, former_district, population,
-               learners, topics_completed, certificates, learners_per_1000,
-               rank_learners, rank_topics, rank_certificates, rank_per_population,
-               rank_learners_change, rank_topics_change, rank_certificates_change, rank_per_population_change,
-               prev_snapshot_date, units_ranked
-        from mart_bdhvs_rankings
-        where snapshot_date = ?
-        order by rank_learners nulls last, commune_name
-    """, [snapshot_date])
+    """The Bình dân học vụ số table of one snapshot (_wide: each measure's value, rank, n, change), best learners
+    rank first, with the snapshot it moved from (previous_period_end)."""
+    wide = _wide(con, [m.name for m in metrics.of_dataset("bdhvs")], "dataset = 'bdhvs' and period_end = ?",
+                 [snapshot_date])
+    previous = con.execute("select max(period_end) from mart_commune_metrics where dataset = 'bdhvs' and period_end < ?",
+                           [snapshot_date]).fetchone()[0]
+    wide["previous_period_end"] = pd.Timestamp(previous) if previous else pd.NaT
+    units = _df(con, "select commune_code, commune_name, unit_type, former_district, population from stg_communes")
+    return (units.merge(wide, on="commune_code")
+            .sort_values(["learners_rank", "commune_name"], na_position="last", ignore_index=True))
 
 
 def load_history(con: Con, limit: int = 200) -> pd.DataFrame:
@@ -382,16 +400,21 @@ def commune_targets(con: Con, commune_code: str, year: int) -> pd.DataFrame:
     """, [commune_code, year])
 
 
+PEER_MEASURES = ["online_rate_pct", "coverage_4g_pct", "fibre_household_pct", "learners_per_1000"]
+
+
 def commune_peers(con: Con, commune_code: str) -> pd.DataFrame:
-    """The communes of the same former district (the commune itself included), headline measures and ranks."""
-    return _df(con, """
-        select scorecard.*, scorecard.commune_code = ? as is_self,
-        from mart_commune_scorecard as scorecard
-        where scorecard.former_district = (
-            select former_district from stg_communes where is_current and commune_code = ?
-        )
-        order by scorecard.commune_name collate vi
+    """The current communes of the same former district (the commune itself included, is_self), with the headline
+    measures of PEER_MEASURES at each dataset's latest period (_wide: value, rank, n)."""
+    district = _df(con, """
+        select commune_code, commune_name, unit_type, population, commune_code = ? as is_self,
+        from stg_communes
+        where is_current and former_district = (select former_district from stg_communes where commune_code = ?)
+        order by commune_name collate vi
     """, [commune_code, commune_code])
+    wide = _wide(con, PEER_MEASURES, """(dataset, period_end) in (
+        select (dataset, max(period_end)) from mart_commune_metrics group by dataset)""", [])
+    return district.merge(wide, on="commune_code", how="left")
 
 
 def target_years(con: Con) -> list[int]:

@@ -45,6 +45,9 @@ MO_CAY_DVCTT = dict(
 # (learners, topics, certificates) and the ranks reported: learners, topics, certificates, per population
 MO_CAY_BDHVS = {date(2025, 11, 3): ((3118, 11763, 2167), (7, 6, 6, 11)),
                 date(2025, 11, 18): ((4365, 16275, 2993), (11, 10, 10, 17))}
+LY_SON_POPULATION = 19080  # the population Lý Sơn's report divides by (18.019/19.080 dân số, đạt 94,4 %)
+MO_CAY_VILLAGES = 14  # tổ dân phố, each with a community digital technology team
+FULL_4G = {"Xã Minh Long", "Xã Sơn Mai"}  # the Minh Long report: 4G in 100 % of villages
 LY_SON_NOV = dict(villages_total=12, villages_4g=12, coverage_5g_pct=35.0, bts_stations=28, fixed_broadband_subs=4770,
                   households=6160, fibre_households=4520, mobile_subs=18019)
 
@@ -104,7 +107,22 @@ def broadband_rows(communes: list[Commune], rng: random.Random) -> list[dict]:
                 "mobile_subs": round(c.population * start["mobile"] * grow),
             })
     _place_ly_son(rows)
+    _as_reported(rows, {c.code: c for c in communes})
     return rows
+
+
+def _as_reported(rows: list[dict], communes: dict[str, Commune]) -> None:
+    """What the reports say of every month: 5G only in urban areas and industrial parks (phường, and the most
+    developed xã), 4G in every village of Minh Long and Sơn Mai, Mỏ Cày's 14 tổ dân phố."""
+    for row in rows:
+        c = communes[row["commune_code"]]
+        if c.unit_type != "phường" and c.dev < 0.75 and c.code != LY_SON:
+            row["coverage_5g_pct"] = 0.0
+        if c.name in FULL_4G:
+            row["villages_4g"] = row["villages_total"]
+        if c.code == MO_CAY:
+            row["villages_total"] = MO_CAY_VILLAGES
+            row["villages_4g"] = min(row["villages_4g"], MO_CAY_VILLAGES)
 
 
 def _place_ly_son(rows: list[dict]) -> None:
@@ -116,6 +134,7 @@ def _place_ly_son(rows: list[dict]) -> None:
             row[key] = value if key in ("villages_total", "villages_4g", "households") else type(value)(
                 round(value * shrink, 1) if isinstance(value, float) else round(value * shrink))
         row["bts_stations"] = LY_SON_NOV["bts_stations"] - (1 if back >= 3 else 0)
+    series[-1]["reported_population"] = LY_SON_POPULATION
 
 
 # ---------------------------------------------------------------- dvctt
@@ -154,7 +173,8 @@ def _dvctt_values(total: int, dev: float, step: int, rng: random.Random) -> dict
         partial_online=round(partial_received * min(1.0, 0.6 + 0.35 * dev + rng.uniform(-0.05, 0.05))),
         full_procedures=rng.randint(120, 150), full_received=full_received,
         full_online=round(full_received * min(1.0, 0.9 + 0.1 * dev * rng.uniform(0.5, 1))),
-        digitized_dossiers=round(total * rng.uniform(0.9, 1.0)), digitized_results=round(resolved * rng.uniform(0.88, 1.0)),
+        digitized_dossiers=round(total * rng.uniform(0.97, 1.0)),  # commune digitisation around 99 % (report 002)
+        digitized_results=round(resolved * rng.uniform(0.96, 1.0)),
         fee_dossiers=fee, paid_online=round(fee * min(1.0, 0.4 + 0.5 * dev + rng.uniform(-0.05, 0.05))),
     )
 
@@ -176,9 +196,15 @@ def bdhvs_rows(communes: list[Commune], rng: random.Random) -> list[dict]:
         values[0] = tuple(round(v * rng.uniform(0.75, 0.9)) for v in values[1])
         values[1] = (values[1][0], values[1][1], min(values[1][2], values[1][0]))
         values[0] = (values[0][0], values[0][1], min(values[0][2], values[0][0]))
-    return [{"commune_code": c.code, "commune_name": c.name, "snapshot_date": d, "learners": series[c.code][i][0],
+    rows = [{"commune_code": c.code, "commune_name": c.name, "snapshot_date": d, "learners": series[c.code][i][0],
              "topics_completed": series[c.code][i][1], "certificates": series[c.code][i][2]}
             for i, d in enumerate(BDHVS_DATES) for c in communes]
+    for row in rows:  # Mỏ Cày's report gives the ranks the province gave it, with their n
+        if row["commune_code"] == MO_CAY and row["snapshot_date"] in MO_CAY_BDHVS:
+            ranks = MO_CAY_BDHVS[row["snapshot_date"]][1]
+            for metric, rank in zip(("learners", "topics_completed", "certificates", "learners_per_1000"), ranks):
+                row[f"{metric}_official_rank"] = f"{rank}/96"
+    return rows
 
 
 def _place(others: list[Commune], mo_cay: Commune, reported: tuple, natural: dict[str, float],
@@ -331,7 +357,8 @@ def _save(wb: openpyxl.Workbook, path: Path) -> Path:
 def write_dataset(path: Path, dataset: str, rows: list[dict]) -> Path:
     """Title row, blank row, the Vietnamese header (row 3), data from row 4."""
     ds = datasets.get(dataset)
-    columns = ["commune_code", "commune_name"] + [c.name for c in ds.columns if c.name not in ("commune_code", "commune_name")]
+    columns = ["commune_code", "commune_name"] + [c.name for c in ds.columns if c.name not in ("commune_code", "commune_name")
+                                                  and any(row.get(c.name) is not None for row in rows)]
     wb, ws = _workbook(ds.title[:31])
     ws.append([f"DỮ LIỆU MẪU – {ds.title} (số liệu minh họa, không phải số liệu chính thức)"])
     ws["A1"].font = Font(bold=True)

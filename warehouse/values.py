@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -53,6 +54,57 @@ def number_from_text(text: str) -> float:
     elif _THOUSANDS_DOTS.match(t):
         t = t.replace(".", "")
     return float(t)
+
+
+# a figure written with a word that says it is not exact: 'trên 75%', 'khoảng 62%', 'hơn 957.600', '> 75'
+QUALIFIER_WORDS = {"trên": ">", "hơn": ">", ">": ">", "dưới": "<", "<": "<",
+                   "khoảng": "≈", "gần": "≈", "xấp xỉ": "≈", "~": "≈", "≈": "≈"}
+QUALIFIER_VI = {">": "lớn hơn", "<": "nhỏ hơn", "≈": "xấp xỉ"}
+_QUALIFIED = re.compile("^(" + "|".join(re.escape(w) for w in sorted(QUALIFIER_WORDS, key=len, reverse=True))
+                        + r")\s*(\d.*)$")
+
+
+@dataclass(frozen=True)
+class Qualified:
+    """A number written with a qualifier: 'trên 75%' is 75 with '>' ('trên')."""
+
+    qualifier: str  # '>', '<' or '≈'
+    word: str  # as written, lower case: 'trên', 'khoảng', '>'
+    number: float
+
+
+def qualified_number(text: str) -> Qualified | None:
+    """'trên 75%' → Qualified('>', 'trên', 75.0); None unless a qualifier is followed by a readable number."""
+    m = _QUALIFIED.match(_SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip().lower())
+    if not m:
+        return None
+    try:
+        return Qualified(QUALIFIER_WORDS[m.group(1)], m.group(1), number_from_text(m.group(2)))
+    except ValueError:
+        return None
+
+
+def split_qualified(series: pd.Series) -> tuple[pd.Series, dict[int, Qualified]]:
+    """Cells written with a qualifier replaced by their number, and {position: Qualified} of those cells."""
+    if pd.api.types.infer_dtype(series, skipna=True) not in ("string", "mixed", "mixed-integer", "mixed-integer-float"):
+        return series, {}
+    texts = series[_is_text(series)]
+    found = {v: q for v in pd.unique(texts) if (q := _cached_qualified(v)) is not None}
+    if not found:
+        return series, {}
+    mask = series.isin(list(found)).to_numpy()
+    out = series.copy()
+    out[mask] = [found[v].number for v in series[mask]]
+    return out, {int(pos): found[series.iat[pos]] for pos in np.flatnonzero(mask)}
+
+
+_qualified_cache: dict[str, Qualified | None] = {}
+
+
+def _cached_qualified(text: str) -> Qualified | None:
+    if text not in _qualified_cache:
+        _qualified_cache[text] = qualified_number(text)
+    return _qualified_cache[text]
 
 
 def _is_text(series: pd.Series) -> pd.Series:
@@ -210,7 +262,31 @@ def parse_year(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
     return out.astype("Int64"), bad
 
 
+_RANK = re.compile(r"(?:hạng\s*)?(\d{1,4})\s*/\s*(\d{1,4})(?:\s*(?:xã|đơn vị|địa phương)[^\d]*)?", re.IGNORECASE)
+
+
+def parse_rank(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
+    """An official rank as the province gave it, with its n: '7/96', '7 / 96', 'hạng 11/96 xã' → '7/96'.
+    A rank without its n, or over its n, is unreadable: 'x/n' is what keeps it from reading as '1/1'."""
+
+    def one(value: object) -> str | None:
+        text = clean_text(value)
+        if text is None:
+            return None
+        found = _RANK.fullmatch(text.lower())
+        if not found or not 1 <= int(found.group(1)) <= int(found.group(2)):
+            return _UNREADABLE
+        return f"{int(found.group(1))}/{int(found.group(2))}"
+
+    parsed = series.map(_cached(one)).astype("object")
+    bad = [(i, series.iloc[i]) for i in range(len(parsed)) if parsed.iloc[i] is _UNREADABLE]
+    return parsed.where(parsed.map(lambda v: v is not _UNREADABLE), None), bad
+
+
+_UNREADABLE = object()
+
 PARSERS = {
+    "rank": parse_rank,
     "code": parse_code,
     "text": parse_text,
     "date": parse_date,
@@ -221,6 +297,7 @@ PARSERS = {
 }
 
 EXPECTED_VI = {
+    "rank": "thứ hạng kèm tổng số đơn vị, ví dụ 7/96",
     "code": "mã đơn vị hành chính 5 chữ số, ví dụ 21421",
     "text": "văn bản",
     "date": "ngày dạng dd/mm/yyyy (ví dụ 18/11/2025) hoặc ô ngày của Excel",

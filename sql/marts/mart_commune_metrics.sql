@@ -1,98 +1,110 @@
--- one row per commune, measure and period (long form of the three commune marts); key (commune_code, metric, period_end)
-with broadband as (
-    select * from mart_broadband_coverage
+-- one row per commune, measure and period: every measure of the catalogue (sql/seeds/ref_measures.csv) with its
+-- rank; key (commune_code, metric, period_end)
+-- value: from the counts where the row gives them (numerator / denominator × factor, or the count itself), else the
+-- rate the report gives (value_source 'counts' | 'reported'). rank: the province's competition ranking (1, 2, 2, 4)
+-- among the units that have the measure in that period, n = units_ranked. Where the warehouse holds fewer units
+-- for that period than the official rank's n (one commune's own file), the official rank and its n are what is
+-- shown (rank_source 'official'); where it holds the full table, the computed rank stands and official_rank keeps
+-- the province's, to compare (rank_differs).
+with measures as (
+    select * from ref_measures
 ),
 
-dvctt as (
-    select * from mart_dvctt_rates
+inputs as (
+    select * from stg_measure_inputs
 ),
 
-bdhvs as (
-    select * from mart_bdhvs_rankings
+official as (
+    select * from stg_official_ranks
 ),
 
 communes as (
     select * from stg_communes
 ),
 
-broadband_long as (
+parts as (
     select
-        commune_code,
-        'broadband' as dataset,
-        cast(null as date) as period_start,
-        period as period_end,
-        units_ranked,
-        unnest([
-            {metric: 'coverage_4g_pct', value: coverage_4g_pct, rank: rank_coverage_4g},
-            {metric: 'coverage_5g_pct', value: coverage_5g_pct, rank: rank_coverage_5g},
-            {metric: 'fibre_household_pct', value: fibre_household_pct, rank: rank_fibre},
-            {metric: 'fixed_broadband_per_100', value: fixed_broadband_per_100, rank: rank_fixed_broadband},
-            {metric: 'mobile_subs_per_100', value: mobile_subs_per_100, rank: rank_mobile},
-            {metric: 'bts_stations', value: cast(bts_stations as double), rank: rank_bts},
-        ]) as measure,
-    from broadband
+        inputs.commune_code,
+        inputs.dataset,
+        measures.metric,
+        inputs.period_start,
+        inputs.period_end,
+        max(inputs.amount) filter (where inputs.field = measures.numerator) as numerator,
+        max(inputs.amount) filter (where inputs.field = measures.denominator) as denominator,
+        max(inputs.amount) filter (where inputs.field = measures.reported) as reported,
+        max(inputs.amount) filter (where inputs.field = 'population_from_report') = 1 as population_from_report,
+    from inputs
+    inner join measures
+        on measures.dataset = inputs.dataset
+        and inputs.field in (measures.numerator, measures.denominator, measures.reported, 'population_from_report')
+    group by all
 ),
 
-dvctt_long as (
+valued as (
     select
-        commune_code,
-        'dvctt' as dataset,
-        period_start,
-        period_end,
-        units_ranked,
-        unnest([
-            {metric: 'online_rate_pct', value: online_rate_pct, rank: rank_online_rate},
-            {metric: 'on_time_rate_pct', value: on_time_rate_pct, rank: rank_on_time_rate},
-            {metric: 'resolved_rate_pct', value: resolved_rate_pct, rank: rank_resolved_rate},
-            {metric: 'full_online_rate_pct', value: full_online_rate_pct, rank: rank_full_online_rate},
-            {metric: 'partial_online_rate_pct', value: partial_online_rate_pct, rank: rank_partial_online_rate},
-            {metric: 'digitized_dossiers_pct', value: digitized_dossiers_pct, rank: rank_digitized_dossiers},
-            {metric: 'digitized_results_pct', value: digitized_results_pct, rank: rank_digitized_results},
-            {metric: 'online_payment_pct', value: online_payment_pct, rank: rank_online_payment},
-        ]) as measure,
-    from dvctt
+        parts.*,
+        measures.higher_is_better,
+        case
+            when measures.factor is null then parts.numerator
+            when parts.numerator is not null and parts.denominator > 0
+                then measures.factor * parts.numerator / parts.denominator
+            else parts.reported
+        end as value,
+        case
+            when measures.factor is null and parts.numerator is not null then 'counts'
+            when parts.numerator is not null and parts.denominator > 0 then 'counts'
+            when parts.reported is not null then 'reported'
+        end as value_source,
+        measures.denominator = 'population' and parts.population_from_report as population_from_report,
+    from parts
+    inner join measures on measures.metric = parts.metric
 ),
 
-bdhvs_long as (
+ranked as (
     select
-        commune_code,
-        'bdhvs' as dataset,
-        cast(null as date) as period_start,
-        snapshot_date as period_end,
-        units_ranked,
-        unnest([
-            {metric: 'learners', value: cast(learners as double), rank: rank_learners},
-            {metric: 'topics_completed', value: cast(topics_completed as double), rank: rank_topics},
-            {metric: 'certificates', value: cast(certificates as double), rank: rank_certificates},
-            {metric: 'learners_per_1000', value: learners_per_1000, rank: rank_per_population},
-        ]) as measure,
-    from bdhvs
+        *,
+        case when value is not null then rank() over (
+            partition by metric, period_start, period_end
+            order by case when higher_is_better then -value else value end nulls last
+        ) end as computed_rank,
+        count(value) over (partition by metric, period_start, period_end) as units_with_value,
+    from valued
 ),
 
-unioned as (
-    select * from broadband_long
-    union all
-    select * from dvctt_long
-    union all
-    select * from bdhvs_long
-),
-
-with_communes as (
+with_official as (
     select
-        unioned.commune_code,
-        communes.commune_name,
-        communes.unit_type,
-        communes.former_province,
-        communes.former_district,
-        unioned.dataset,
-        unioned.measure.metric as metric,
-        unioned.period_start,
-        unioned.period_end,
-        unioned.measure.value as value,
-        unioned.measure.rank as rank,
-        unioned.units_ranked,
-    from unioned
-    left join communes on communes.commune_code = unioned.commune_code
+        ranked.*,
+        official.official_rank,
+        official.official_n,
+        official.official_n is not null and ranked.units_with_value < official.official_n as use_official,
+    from ranked
+    left join official
+        on official.commune_code = ranked.commune_code
+        and official.metric = ranked.metric
+        and official.period_end = ranked.period_end
 )
 
-select * from with_communes
+select
+    with_official.commune_code,
+    communes.commune_name,
+    communes.unit_type,
+    communes.former_province,
+    communes.former_district,
+    with_official.dataset,
+    with_official.metric,
+    with_official.period_start,
+    with_official.period_end,
+    with_official.value,
+    with_official.value_source,
+    with_official.numerator,
+    with_official.denominator,
+    with_official.reported,
+    coalesce(with_official.population_from_report, false) as population_from_report,
+    case when use_official then official_rank else computed_rank end as rank,
+    case when use_official then official_n else units_with_value end as units_ranked,
+    case when use_official then 'official' when computed_rank is not null then 'computed' end as rank_source,
+    with_official.official_rank,
+    with_official.official_n,
+    not use_official and official_rank is not null and official_rank <> computed_rank as rank_differs,
+from with_official
+left join communes on communes.commune_code = with_official.commune_code

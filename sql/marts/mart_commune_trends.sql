@@ -1,8 +1,8 @@
--- one row per commune, measure and period, with the change since the commune's previous period of that measure;
--- key (commune_code, metric, period_end)
--- change = value - previous_value; rank_change = previous_rank - rank (positive: moved up that many places),
--- as mart_bdhvs_rankings counts BDHVS movement. Names and districts are left to the communes dimension: the
--- window sorts every row, and narrow rows sort twice as fast at national scale.
+-- one row per commune, measure and period, with the change since the measure's previous period (the latest
+-- earlier period any unit reported it for); key (commune_code, metric, period_end)
+-- change = value - previous_value; rank_change = previous_rank - rank (positive: moved up that many places).
+-- A commune without a value in the previous period has no change: movement is always since the same snapshot.
+-- Names and districts are left to the communes dimension (narrow rows join twice as fast at national scale).
 with commune_values as (
     select
         commune_code,
@@ -16,23 +16,30 @@ with commune_values as (
     from mart_commune_metrics
 ),
 
-with_previous as (
+periods as (
     select
-        *,
-        lag({period_end: period_end, value: value, rank: rank})
-            over (partition by commune_code, metric order by period_end) as previous,
-    from commune_values
+        metric,
+        period_end,
+        lag(period_end) over (partition by metric order by period_end) as previous_period_end,
+    from (select distinct metric, period_end from commune_values)
 ),
 
 changes as (
     select
-        * exclude (previous),
-        previous.period_end as previous_period_end,
+        current_values.*,
+        periods.previous_period_end,
         previous.value as previous_value,
         previous.rank as previous_rank,
-        value - previous.value as change,
-        previous.rank - rank as rank_change,
-    from with_previous
+        current_values.value - previous.value as change,
+        previous.rank - current_values.rank as rank_change,
+    from commune_values as current_values
+    inner join periods
+        on periods.metric = current_values.metric
+        and periods.period_end = current_values.period_end
+    left join commune_values as previous
+        on previous.commune_code = current_values.commune_code
+        and previous.metric = current_values.metric
+        and previous.period_end = periods.previous_period_end
 )
 
 select * from changes
