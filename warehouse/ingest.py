@@ -10,6 +10,7 @@ values no unit can have (plausible.py) → check the totals. Whatever cannot be 
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,7 @@ class Table:
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, Vietnamese reason)
     sheet_names: list[str] = field(default_factory=list)
     matching_sheets: list[str] = field(default_factory=list)
+    qualifiers: list[tuple[int, str, str, str]] = field(default_factory=list)  # (source_row, column, '>'|'<'|'≈', as written)
 
     @property
     def rows(self) -> int:
@@ -113,12 +115,13 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     below = _below_header(found)
     rows = layout.classify(found, below, _commune_test(communes))
     mapping, ignored, findings = _map_columns(found)
+    findings += unused_columns(found, below, rows.data)
     findings = _reading_notes(source, found, matching, sheet) + findings
     labels = _labels(found, mapping)
     body = _body(below, rows.data, mapping)
     if ds.name == "targets":
         body = _unpivot_years(body)
-    frame, parse_findings = conform(ds, body, name, labels)
+    frame, parse_findings, qualifiers = conform(ds, body, name, labels)
     findings += parse_findings
     frame, used, period_source, period_text, period_findings = apply_period(ds, frame, found, period, name)
     findings += period_findings
@@ -133,7 +136,7 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     return Table(ds.name, name, found.header_row, frame, headers, ignored, findings,
                  header_rows=found.bottom - found.top + 1, period=used, period_source=period_source,
                  period_text=period_text, skipped_rows=rows.skipped, sheet_names=[s.name for s in sheets],
-                 matching_sheets=matching)
+                 matching_sheets=matching, qualifiers=qualifiers)
 
 
 def _locate(path: Path, source: sources.Source, sheets: list[Sheet], dataset: str | None,
@@ -195,6 +198,66 @@ def _map_columns(found: layout.Layout) -> tuple[dict[int, str], list[str], list[
     return mapping, ignored, findings
 
 
+def unused_columns(found: layout.Layout, below: pd.DataFrame, data_rows: list[int]) -> list[Finding]:
+    """'Cột không dùng' for every column of the table that no canonical column takes, by its letter and
+    header; an STT / row-number column and a column with neither header nor data go unsaid."""
+    findings = []
+    for pos in range(max(len(found.levels), len(below.columns))):
+        if pos in found.mapping or _is_row_number(found, pos, below, data_rows):
+            continue
+        header = found.header(pos)
+        filled = _filled_cells(below, pos, data_rows)
+        if header or filled:
+            findings.append(Finding(WARNING, _unused_message(found, pos, header, len(filled)), found.sheet.name,
+                                    found.header_row, header or None, rule="unused_column"))
+    return findings
+
+
+def _filled_cells(below: pd.DataFrame, pos: int, data_rows: list[int]) -> list:
+    """The non-blank cells of a column in the data rows."""
+    if pos not in below.columns:
+        return []
+    cells = below[pos].reindex(data_rows)
+    return [c for c in cells[cells.notna()] if not (isinstance(c, str) and not c.strip())]
+
+
+def _is_row_number(found: layout.Layout, pos: int, below: pd.DataFrame, data_rows: list[int]) -> bool:
+    """Headed STT / TT / Số TT, or without a header and numbered 1, 2, 3 …"""
+    levels = found.levels[pos] if pos < len(found.levels) else ()
+    if levels:
+        return header_key(levels[-1]) in layout.STT_HEADERS
+    numbers = [values.clean_text(c) for c in _filled_cells(below, pos, data_rows)]
+    return bool(numbers) and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+
+
+def _unused_message(found: layout.Layout, pos: int, header: str, filled: int) -> str:
+    ds, letter = found.dataset, column_letter(pos)
+    if not header:
+        return (f"Cột không dùng: cột {letter} (trang tính '{found.sheet.name}') có số liệu ở {filled} dòng nhưng không có "
+                f"tiêu đề cột, nên không được nạp. Nếu cần nạp, hãy ghi tiêu đề cột theo mẫu của bộ '{ds.title}'")
+    near = _closest_label(ds, header)
+    hint = f" (gần giống cột '{near}' của mẫu)" if near else ""
+    return (f"Cột không dùng: cột {letter} '{header}' (trang tính '{found.sheet.name}') không khớp với cột nào của bộ "
+            f"'{ds.title}'{hint}, nên không được nạp. Nếu cần nạp, hãy sửa tiêu đề cột theo mẫu")
+
+
+def _closest_label(ds: Dataset, header: str) -> str | None:
+    """The label of the dataset's column whose alias is closest to a header, when one is close."""
+    key = header_key(header).replace(" ", "")
+    close = difflib.get_close_matches(key, list(ALIAS_INDEX[ds.name]), n=1, cutoff=0.85)
+    return ds.column(ALIAS_INDEX[ds.name][close[0]]).label if close else None
+
+
+def column_letter(pos: int) -> str:
+    """0 → 'A', 26 → 'AA'."""
+    letters = ""
+    pos += 1
+    while pos:
+        pos, rest = divmod(pos - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _labels(found: layout.Layout, mapping: dict[int, str]) -> dict[str, str]:
     labels = {col: found.header(pos) for pos, col in mapping.items()}
     if any(c.startswith("year:") for c in labels):
@@ -244,24 +307,54 @@ def _indicator_code(value: object) -> object:
     return text.replace(",", ".").rstrip(".") if text else text
 
 
-def conform(ds: Dataset, body: pd.DataFrame, sheet: str, labels: dict[str, str]) -> tuple[pd.DataFrame, list[Finding]]:
-    """Parse every mapped column by its kind; unreadable cells become NULL + an error."""
+NUMBER_KINDS = ("int", "num", "pct", "year")
+
+
+def conform(ds: Dataset, body: pd.DataFrame, sheet: str,
+            labels: dict[str, str]) -> tuple[pd.DataFrame, list[Finding], list[tuple[int, str, str, str]]]:
+    """Parse every mapped column by its kind; unreadable cells become NULL + an error. A number written
+    with a qualifier ('trên 75%') loads as its number + a warning; returns those as (source_row, column,
+    qualifier, as written)."""
     out = pd.DataFrame({"source_row": body["source_row"].astype("int64")})
-    findings = []
+    findings, qualifiers = [], []
     for column in ds.columns:
         if column.name not in body.columns:
             continue
-        parsed, bad = values.PARSERS[column.kind](body[column.name].reset_index(drop=True))
-        out[column.name] = parsed.to_numpy() if column.kind not in ("int", "num", "pct", "year") else parsed.array
+        cells = body[column.name].reset_index(drop=True)
+        qualified = {}
+        if column.kind in ("int", "num", "pct"):
+            cells, qualified = values.split_qualified(cells)
+        parsed, bad = values.PARSERS[column.kind](cells)
+        out[column.name] = parsed.to_numpy() if column.kind not in NUMBER_KINDS else parsed.array
+        written = body[column.name].reset_index(drop=True)
+        label = labels.get(column.name, column.label)
         findings += [
             Finding(ERROR, f"không đọc được; cần {values.EXPECTED_VI[column.kind]}", sheet,
-                    int(out["source_row"].iat[pos]), labels.get(column.name, column.label), str(cell), rule="parse")
-            for pos, cell in bad
+                    int(out["source_row"].iat[pos]), label, str(written.iat[pos]), rule="parse")
+            for pos, _ in bad
         ]
+        unreadable = {pos for pos, _ in bad}
+        for pos, q in qualified.items():
+            if pos not in unreadable:
+                row, text = int(out["source_row"].iat[pos]), str(written.iat[pos])
+                findings.append(_qualified_finding(q, sheet, row, label, text, column.name))
+                qualifiers.append((row, column.name, q.qualifier, text))
     if "period" in out.columns:
         out["period"] = out["period"] + pd.offsets.MonthEnd(0)
     findings += _fraction_percentages(ds, out, sheet, labels)
-    return out, findings
+    return out, findings, qualifiers
+
+
+def _qualified_finding(q: values.Qualified, sheet: str, row: int, label: str, text: str, column: str) -> Finding:
+    number = formatting.number(q.number, _written_decimals(q.number))
+    return Finding(WARNING, f"Giá trị có từ định tính '{q.word}' ({values.QUALIFIER_VI[q.qualifier]}), không phải số "
+                            f"chính xác: nạp {number} kèm dấu '{q.qualifier}'. Nếu có số chính xác, hãy ghi số đó",
+                   sheet, row, label, text, rule="qualified_value", canonical=column)
+
+
+def _written_decimals(x: float) -> int:
+    """The decimals a number needs to read back as written: 75 → 0, 86.6 → 1."""
+    return len(f"{x:.6f}".rstrip("0").split(".")[1])
 
 
 def _fraction_percentages(ds: Dataset, frame: pd.DataFrame, sheet: str, labels: dict[str, str]) -> list[Finding]:

@@ -231,6 +231,7 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
         _insert_meta(con, load_id, result, stored, loaded_by, is_sample)
         if result.status == LOADED:
             _insert_rows(con, result.dataset, result.table.frame, load_id)
+            _insert_qualifiers(con, result.table.qualifiers, load_id)
         con.commit()
     except BaseException:
         con.rollback()
@@ -267,6 +268,19 @@ def _insert_rows(con, dataset: str, frame: pd.DataFrame, load_id: int) -> None:
         con.execute(f"insert into raw.{ds.name} by name select {select}, ? as load_id from incoming_rows", [load_id])
     finally:
         con.unregister("incoming_rows")
+
+
+def _insert_qualifiers(con, qualifiers: list[tuple[int, str, str, str]], load_id: int) -> None:
+    """meta.qualifiers: the cells of the load written with 'trên', 'khoảng' … (the raw rows hold the number)."""
+    if not qualifiers:
+        return
+    rows = pd.DataFrame(qualifiers, columns=["source_row", "column_name", "qualifier", "written"])
+    con.register("incoming_qualifiers", rows)
+    try:
+        con.execute("insert into meta.qualifiers (load_id, source_row, column_name, qualifier, written) "
+                    "select ?, source_row, column_name, qualifier, written from incoming_qualifiers", [load_id])
+    finally:
+        con.unregister("incoming_qualifiers")
 
 
 # ---------------------------------------------------------------- entry points
