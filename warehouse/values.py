@@ -59,6 +59,7 @@ def number_from_text(text: str) -> float:
 # a figure written with a word that says it is not exact: 'trên 75%', 'khoảng 62%', 'hơn 957.600', '> 75'
 QUALIFIER_WORDS = {"trên": ">", "hơn": ">", ">": ">", "dưới": "<", "<": "<",
                    "khoảng": "≈", "gần": "≈", "xấp xỉ": "≈", "~": "≈", "≈": "≈"}
+_QUALIFIER_STARTS = frozenset(w[0] for w in QUALIFIER_WORDS)
 QUALIFIER_VI = {">": "lớn hơn", "<": "nhỏ hơn", "≈": "xấp xỉ"}
 _QUALIFIED = re.compile("^(" + "|".join(re.escape(w) for w in sorted(QUALIFIER_WORDS, key=len, reverse=True))
                         + r")\s*(\d.*)$")
@@ -89,22 +90,14 @@ def split_qualified(series: pd.Series) -> tuple[pd.Series, dict[int, Qualified]]
     if pd.api.types.infer_dtype(series, skipna=True) not in ("string", "mixed", "mixed-integer", "mixed-integer-float"):
         return series, {}
     texts = series[_is_text(series)]
-    found = {v: q for v in pd.unique(texts) if (q := _cached_qualified(v)) is not None}
+    found = {v: q for v in pd.unique(texts)
+             if v.lstrip()[:1].lower() in _QUALIFIER_STARTS and (q := qualified_number(v)) is not None}
     if not found:
         return series, {}
     mask = series.isin(list(found)).to_numpy()
     out = series.copy()
     out[mask] = [found[v].number for v in series[mask]]
     return out, {int(pos): found[series.iat[pos]] for pos in np.flatnonzero(mask)}
-
-
-_qualified_cache: dict[str, Qualified | None] = {}
-
-
-def _cached_qualified(text: str) -> Qualified | None:
-    if text not in _qualified_cache:
-        _qualified_cache[text] = qualified_number(text)
-    return _qualified_cache[text]
 
 
 def _is_text(series: pd.Series) -> pd.Series:
