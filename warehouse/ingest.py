@@ -4,8 +4,10 @@ sources.open_source (size, magic bytes, zip bomb, DTD) → read_sheets (calamine
 merged ranges; CSV encodings; TCVN3/VNI text converted) → layout.locate (the header band
 and the dataset, the sheet when several match) → layout.classify (data rows; title,
 column-number, total, signature and blank rows left out) → map headers to canonical
-columns → parse every cell → the period from the title or as given → resolve communes →
-values no unit can have (plausible.py) → check the totals. Whatever cannot be read becomes a Finding naming sheet, row, column, value.
+columns (a column none takes is said: 'Cột không dùng') → parse every cell (a number written with
+'trên', 'khoảng' … loads with its qualifier kept, Table.qualifiers) → the period from the title or as
+given → resolve communes → values no unit can have (plausible.py) → check the totals. Whatever cannot
+be read becomes a Finding naming sheet, row, column, value.
 """
 
 from __future__ import annotations
