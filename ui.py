@@ -221,6 +221,12 @@ def commune_trends(cur: Con, commune_code: str) -> pd.DataFrame:
 
 
 @cached
+def indicator_counts(cur: Con, year: int, commune_code: str | None = None) -> dict:
+    """The plan's indicators of a year for the province or one commune, each counted once: met, judged, not_due."""
+    return queries.indicator_counts(cur, year, commune_code)
+
+
+@cached
 def commune_targets(cur: Con, commune_code: str, year: int) -> pd.DataFrame:
     """The plan targets of one year for one commune: target, actual, met or missed."""
     return queries.commune_targets(cur, commune_code, year)

@@ -33,7 +33,7 @@ def target_badge(row) -> None:
         return
     target = ui.target_label(row["comparator"], row["target_value"], row["target_upper"], row["target_unit"],
                              row["target_text"])
-    status = ui.status_label(row["met"])
+    status = ui.status_label(row["status"])
     note = f"Chỉ tiêu {ui.md_text(row['indicator_code'])}: {ui.md_text(row['indicator_name'])}." + (
         f" {int(row['communes_met'])}/{int(row['communes_with_data'])} xã đạt." if not pd.isna(row["communes_met"]) else "")
     if row["is_proxy"]:
@@ -46,9 +46,11 @@ def target_badge(row) -> None:
 target_year, data_year = plan["target_year"], plan["data_year"]
 tracked = kpis.dropna(subset=["indicator_code"])
 if target_year is not None and len(tracked):
-    met = int(tracked["met"].fillna(False).astype(bool).sum())
+    counts = ui.indicator_counts(target_year)
     st.markdown(f"**Chỉ tiêu năm {target_year}** (năm của số liệu mới nhất: {data_year}): toàn tỉnh đạt "
-                f"**{met}/{len(tracked)}** chỉ tiêu có số đo trong kho.")
+                f"**{counts['met']}/{counts['judged']}** chỉ tiêu đánh giá được"
+                + (f"; {counts['unjudged']} chỉ tiêu chỉ có số đo gần đúng, không đánh giá" if counts["unjudged"] else "")
+                + ".")
     with st.container(horizontal=True):
         st.page_link("app_pages/targets.py", label="Xem mọi chỉ tiêu của kế hoạch", icon=":material/flag:")
         st.page_link("app_pages/brief.py", label="Bản tin in cho lãnh đạo", icon=":material/print:")

@@ -70,9 +70,9 @@ plan = ui.plan_year()
 if plan["target_year"] is not None:
     targets = ui.commune_targets(code, plan["target_year"])
     if not targets.empty:
-        met = int(targets["met"].fillna(False).astype(bool).sum())
-        judged = int(targets["met"].notna().sum())
-        st.subheader(f"Chỉ tiêu năm {plan['target_year']}: " + (f"đạt {met}/{judged}" if judged else "chưa có số liệu"))
+        counts = ui.indicator_counts(plan["target_year"], code)
+        st.subheader(f"Chỉ tiêu năm {plan['target_year']}: "
+                     + (f"đạt {counts['met']}/{counts['judged']}" if counts["judged"] else "chưa có số liệu"))
         st.caption("Các chỉ tiêu của kế hoạch có số đo trong kho, so với số liệu mới nhất. "
                    "Khoảng «75–80 %» tính là đạt khi đạt cận dưới.")
         table = ui.commune_targets_table(targets)

@@ -31,11 +31,13 @@ year = st.selectbox("Năm chỉ tiêu", years, index=years.index(ui.param_choice
 summary = ui.target_summary(year)
 table = ui.summary_table(summary)
 tracked = summary[summary["is_tracked"]]
-met = int(tracked["province_met"].fillna(False).astype(bool).sum())
+counts = ui.indicator_counts(year)
 st.subheader(f"Các chỉ tiêu đến năm {year}")
 st.caption(f"{summary['indicator_code'].nunique()} chỉ tiêu; {tracked['indicator_code'].nunique()} chỉ tiêu có số đo "
-           f"trong kho ({len(tracked)} số đo), toàn tỉnh đạt {met}/{len(tracked)}. Các chỉ tiêu khác chưa có số liệu "
-           "trong kho: được liệt kê, không ước đoán.")
+           f"trong kho ({len(tracked)} số đo), toàn tỉnh đạt {counts['met']}/{counts['judged']} chỉ tiêu đánh giá được"
+           + (f", {counts['not_due']} chưa đến hạn" if counts["not_due"] else "")
+           + (f", {counts['unjudged']} chỉ có số đo gần đúng (không đánh giá)" if counts["unjudged"] else "")
+           + ". Các chỉ tiêu khác chưa có số liệu trong kho: được liệt kê, không ước đoán.")
 st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết quả toàn tỉnh"]),
              hide_index=True, placeholder="–", width="stretch", height=35 * (len(table) + 1) + 3,
              column_config={"STT": st.column_config.TextColumn(width=45), "Chỉ tiêu": st.column_config.TextColumn(width="large"),
@@ -76,7 +78,7 @@ per_year = pd.DataFrame({
     "Năm": history["year"].astype(str),
     "Mục tiêu": [ui.target_text(r) for _, r in history.iterrows()],
     "Toàn tỉnh": history["province_actual"].map(metric.format),
-    "Kết quả toàn tỉnh": history["province_met"].map(ui.status_label),
+    "Kết quả toàn tỉnh": history["province_status"].map(ui.status_label),
     "Số xã đạt": [f"{int(m)}/{int(n)}" if not pd.isna(n) and n else "–"
                   for m, n in zip(history["communes_met"], history["communes_with_data"], strict=True)],
 })
@@ -125,16 +127,17 @@ with right:
 # ---------------------------------------------------------------- every commune against the target
 communes = ui.target_communes(indicator_code, metric_name, year)
 judged = communes.dropna(subset=["actual"])
-n_met = int(judged["met"].astype(bool).sum())
+n_met = int(judged["met"].eq(True).sum())
 st.subheader(f"Các xã so với mục tiêu: {n_met}/{len(judged)} đạt")
 if not judged.empty:
     data = judged.assign(
-        status=judged["met"].map({True: "Đạt", False: "Chưa đạt"}),
+        status=judged["status"].map(ui.status_label),
         value_text=judged["actual"].map(metric.format),
     )
     tooltip = [alt.Tooltip("commune_name:N", title="Đơn vị"), alt.Tooltip("value_text:N", title=metric.label),
                alt.Tooltip("status:N", title="Kết quả"), alt.Tooltip("former_district:N", title="Huyện cũ")]
-    color = alt.Color("status:N", title=None, scale=alt.Scale(domain=["Đạt", "Chưa đạt"], range=["#66bb6a", "#e57373"]),
+    color = alt.Color("status:N", title=None, scale=alt.Scale(domain=["Đạt", "Chưa đạt", "Chưa đến hạn", "Tham khảo (số đo gần đúng)"],
+                                                     range=["#66bb6a", "#e57373", "#90a4ae", "#b0bec5"]),
                       legend=alt.Legend(orient="top"))
     if len(data) <= 150:
         bars = alt.Chart(data).mark_bar().encode(
@@ -152,7 +155,7 @@ if not judged.empty:
 
     table = pd.DataFrame({
         "Đơn vị": judged["commune_name"], "Huyện cũ": judged["former_district"], "Thực tế": judged["actual"],
-        "Kết quả": data["status"], "Còn thiếu": judged["shortfall"].where(~judged["met"].astype(bool)),
+        "Kết quả": data["status"], "Còn thiếu": judged["shortfall"].where(~judged["met"].eq(True)),
     })
     shown_rows = table.head(TABLE_ROWS)  # a styled table of thousands of rows takes ~0,5 s to draw
     st.caption("Chưa đạt xếp trước, thiếu nhiều nhất trước. Chọn một dòng để mở hồ sơ xã."

@@ -91,7 +91,7 @@ def overview_section(kpis: pd.DataFrame) -> str:
             rows.append([
                 (metric.label, ""), (metric.format(r["value"]), "num"), (metrics.change_text(metric, r["change"]), "num"),
                 (f"{target} (chỉ tiêu {r['indicator_code']})" if has_target else "", "num"),
-                (metrics.status_label(r["met"]) if has_target else "", _status_class(r["met"]) if has_target else ""),
+                (metrics.status_label(r["status"]) if has_target else "", _status_class(r["met"]) if has_target else ""),
             ])
     if not rows:
         return "<p>Chưa có số liệu.</p>"
@@ -116,7 +116,7 @@ def targets_section(summary: pd.DataFrame) -> str:
         rows.append([
             (r["indicator_code"], ""), (name, ""), (leader.target_text(r), "num"),
             (metric.format(r["province_actual"]), "num"),
-            (metrics.status_label(r["province_met"]), _status_class(r["province_met"]) + " name"), (communes, "num"),
+            (metrics.status_label(r["province_status"]), _status_class(r["province_met"]) + " name"), (communes, "num"),
         ])
     headers = [("STT", ""), ("Chỉ tiêu", ""), ("Mục tiêu", "num"), ("Toàn tỉnh", "num"), ("Kết quả", ""),
                ("Số xã đạt", "num")]

@@ -112,11 +112,25 @@ def commune_targets_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Chỉ tiêu": f"{r['indicator_code']}. {r['indicator_name']}",
             "Đo bằng": _label(r["metric"]) + (" (gần đúng)" if r["is_proxy"] else ""),
             "Mục tiêu": target_text(r),
-            "Thực tế": _format(r["metric"], r["actual"]),
-            "Kết quả": metrics.status_label(r["met"]),
-            "Còn thiếu": "–" if pd.isna(r["met"]) or r["met"] else _shortfall(r),
+            "Thực tế": qualified(_format(r["metric"], r["actual"]), r["qualifier"]),
+            "Kết quả": metrics.status_label(r["status"]),
+            "Còn thiếu": _still_to_go(r),
         })
     return pd.DataFrame(rows, columns=["Chỉ tiêu", "Đo bằng", "Mục tiêu", "Thực tế", "Kết quả", "Còn thiếu"])
+
+
+def qualified(text: str, qualifier: object) -> str:
+    """A value as the report wrote it: '> 75,0 %' for "trên 75%", '≈ 62,0 %' for "khoảng 62%"."""
+    return f"{qualifier} {text}" if isinstance(qualifier, str) and text != "–" else text
+
+
+def _still_to_go(row) -> str:
+    """What is left: the shortfall of a missed target; for one not yet due, the share of the way come."""
+    if row["status"] == "missed":
+        return _shortfall(row)
+    if row["status"] == "not_due" and not pd.isna(row["progress_pct"]):
+        return f"đạt {formatting.number(row['progress_pct'], 0)} % chặng đường"
+    return "–"
 
 
 def _shortfall(row) -> str:
@@ -146,7 +160,7 @@ def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Mục tiêu": target_text(r),
             "Đo bằng": (_label(r["metric"]) + (" (gần đúng)" if r["is_proxy"] else "")) if tracked else "–",
             "Toàn tỉnh": _format(r["metric"], r["province_actual"]) if tracked else "–",
-            "Kết quả toàn tỉnh": metrics.status_label(r["province_met"]) if tracked else UNTRACKED,
+            "Kết quả toàn tỉnh": metrics.status_label(r["province_status"]) if tracked else UNTRACKED,
             "Số xã đạt": communes,
         })
     return pd.DataFrame(rows, columns=["STT", "Chỉ tiêu", "Mục tiêu", "Đo bằng", "Toàn tỉnh", "Kết quả toàn tỉnh",

@@ -98,11 +98,20 @@ def target_label(comparator: object, value: object, upper: object = None, unit: 
     return f"{text} %" if unit == "%" else text
 
 
-def status_label(met: object) -> str:
-    """True → 'Đạt', False → 'Chưa đạt', unknown → 'Chưa có số liệu'."""
-    if _missing(met):
+STATUS_LABELS = {
+    "met": "Đạt", "missed": "Chưa đạt", "not_due": "Chưa đến hạn", "proxy": "Tham khảo (số đo gần đúng)",
+    "approximate": "Chưa đánh giá (số ước lượng)", "no_data": "Chưa có số liệu",
+}
+
+
+def status_label(status: object) -> str:
+    """A judgement as shown: a mart status ('met', 'not_due', 'proxy', …; see mart_target_attainment) or a bare
+    met flag: True → 'Đạt', False → 'Chưa đạt', unknown → 'Chưa có số liệu'."""
+    if isinstance(status, str):
+        return STATUS_LABELS.get(status, "Chưa có số liệu")
+    if _missing(status):
         return "Chưa có số liệu"
-    return "Đạt" if met else "Chưa đạt"
+    return "Đạt" if status else "Chưa đạt"
 
 
 def movement(rank_change: object) -> str:

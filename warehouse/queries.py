@@ -303,7 +303,8 @@ def overview_kpis(con: Con, year: int | None = None) -> pd.DataFrame:
             latest.previous_period_end, latest.previous_value, latest.change, latest.units_reporting,
             targets.indicator_code, targets.indicator_name, targets.year as target_year, targets.comparator,
             targets.target_text, targets.target_value, targets.target_upper, targets.unit as target_unit,
-            targets.is_proxy, targets.province_met as met, targets.communes_met, targets.communes_with_data,
+            targets.is_proxy, targets.province_met as met, targets.province_status as status,
+            targets.province_progress_pct as progress_pct, targets.communes_met, targets.communes_with_data,
         from latest
         left join targets using (metric)
     """, [year])
@@ -393,7 +394,8 @@ def commune_targets(con: Con, commune_code: str, year: int) -> pd.DataFrame:
     """The plan targets of one year for one commune: target, actual, met or missed (tracked indicators only)."""
     return _df(con, """
         select indicator_code, indicator_name, unit, year, comparator, target_text, target_value, target_upper,
-               metric, is_proxy, measure_note, actual, actual_period_start, actual_period_end, met, gap, shortfall,
+               metric, is_proxy, measure_note, actual, qualifier, actual_period_start, actual_period_end, met, status,
+               progress_pct, gap, shortfall,
         from mart_target_attainment
         where scope = 'commune' and commune_code = ? and year = ?
         order by indicator_order, metric_order
@@ -415,6 +417,19 @@ def commune_peers(con: Con, commune_code: str) -> pd.DataFrame:
     wide = _wide(con, PEER_MEASURES, """(dataset, period_end) in (
         select (dataset, max(period_end)) from mart_commune_metrics group by dataset)""", [])
     return district.merge(wide, on="commune_code", how="left")
+
+
+def indicator_counts(con: Con, year: int, commune_code: str | None = None) -> dict:
+    """How the plan's indicators of `year` stand for the province (commune_code None) or one commune, each counted
+    once (mart_indicator_attainment): {'tracked', 'judged', 'met', 'missed', 'not_due', 'unjudged'}."""
+    row = con.execute("""
+        select count(*), count(met), count(*) filter (where met), count(*) filter (where not met),
+               count(*) filter (where status = 'not_due'), count(*) filter (where status in ('proxy', 'approximate'))
+        from mart_indicator_attainment
+        where year = ? and scope = (case when ? is null then 'province' else 'commune' end)
+          and commune_code is not distinct from ?
+    """, [year, commune_code, commune_code]).fetchone()
+    return dict(zip(("tracked", "judged", "met", "missed", "not_due", "unjudged"), row))
 
 
 def target_years(con: Con) -> list[int]:
@@ -446,7 +461,8 @@ def target_history(con: Con, indicator_code: str, metric: str) -> pd.DataFrame:
     """One tracked indicator's targets across years with the province's and communes' attainment."""
     return _df(con, """
         select year, comparator, target_text, target_value, target_upper, unit, province_actual,
-               actual_period_start, actual_period_end, province_met, communes_met, communes_with_data, communes_total,
+               actual_period_start, actual_period_end, province_met, province_status, province_progress_pct,
+               communes_met, communes_with_data, communes_total,
         from mart_target_summary
         where indicator_code = ? and metric = ?
         order by year
@@ -457,7 +473,8 @@ def target_communes(con: Con, indicator_code: str, metric: str, year: int) -> pd
     """Every current commune's actual against one target: met or not and by how much, furthest below first."""
     return _df(con, """
         select commune_code, commune_name, unit_type, former_province, former_district, actual,
-               actual_period_start, actual_period_end, target_value, target_upper, comparator, met, gap, shortfall,
+               actual_period_start, actual_period_end, target_value, target_upper, comparator, met, status, qualifier,
+               progress_pct, gap, shortfall,
         from mart_target_attainment
         where scope = 'commune' and indicator_code = ? and metric = ? and year = ?
         order by met nulls first, shortfall desc nulls first, actual, commune_name collate vi
@@ -480,8 +497,8 @@ def target_laggards(con: Con, year: int, former_province: list[str] | None = Non
         per_commune as (
             select
                 commune_code,
-                count(met) as targets_judged,
-                count(*) filter (where not met) as targets_missed,
+                count(distinct indicator_code) filter (where met is not null) as targets_judged,  -- indicators, once
+                count(distinct indicator_code) filter (where not met) as targets_missed,
                 coalesce(avg(shortfall / nullif(target_value, 0)) filter (where not met), 0) as mean_relative_shortfall,
                 any_value(commune_name) as commune_name,
             from attainment

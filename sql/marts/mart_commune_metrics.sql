@@ -2,10 +2,12 @@
 -- rank; key (commune_code, metric, period_end)
 -- value: from the counts where the row gives them (numerator / denominator × factor, or the count itself), else the
 -- rate the report gives (value_source 'counts' | 'reported'). rank: the province's competition ranking (1, 2, 2, 4)
--- among the units that have the measure in that period, n = units_ranked. Where the warehouse holds fewer units
+-- among the units that have the measure in that period, n = units_ranked; a qualified value ("khoảng 62 %") is
+-- never ranked. Where the warehouse holds fewer units
 -- for that period than the official rank's n (one commune's own file), the official rank and its n are what is
 -- shown (rank_source 'official'); where it holds the full table, the computed rank stands and official_rank keeps
--- the province's, to compare (rank_differs).
+-- the province's, to compare (rank_differs). qualifier: '>', '<', '≈' where the figure was written "trên …",
+-- "dưới …", "khoảng …" (the number loaded is the one written).
 with measures as (
     select * from ref_measures
 ),
@@ -32,6 +34,9 @@ parts as (
         max(inputs.amount) filter (where inputs.field = measures.numerator) as numerator,
         max(inputs.amount) filter (where inputs.field = measures.denominator) as denominator,
         max(inputs.amount) filter (where inputs.field = measures.reported) as reported,
+        max(inputs.qualifier) filter (where inputs.field in (measures.numerator, measures.denominator))
+            as counts_qualifier,
+        max(inputs.qualifier) filter (where inputs.field = measures.reported) as reported_qualifier,
         max(inputs.amount) filter (where inputs.field = 'population_from_report') = 1 as population_from_report,
     from inputs
     inner join measures
@@ -55,6 +60,11 @@ valued as (
             when parts.numerator is not null and parts.denominator > 0 then 'counts'
             when parts.reported is not null then 'reported'
         end as value_source,
+        case
+            when measures.factor is null or (parts.numerator is not null and parts.denominator > 0)
+                then parts.counts_qualifier
+            else parts.reported_qualifier
+        end as qualifier,
         measures.denominator = 'population' and parts.population_from_report as population_from_report,
     from parts
     inner join measures on measures.metric = parts.metric
@@ -63,12 +73,12 @@ valued as (
 ranked as (
     select
         *,
-        case when value is not null then rank() over (
-            partition by metric, period_start, period_end
-            order by case when higher_is_better then -value else value end nulls last
+        case when is_ranked then rank() over (
+            partition by metric, period_start, period_end, is_ranked
+            order by case when higher_is_better then -value else value end
         ) end as computed_rank,
-        count(value) over (partition by metric, period_start, period_end) as units_with_value,
-    from valued
+        count(*) filter (where is_ranked) over (partition by metric, period_start, period_end) as units_with_value,
+    from (select *, value is not null and qualifier is null as is_ranked from valued)
 ),
 
 with_official as (
@@ -96,6 +106,7 @@ select
     with_official.period_end,
     with_official.value,
     with_official.value_source,
+    with_official.qualifier,
     with_official.numerator,
     with_official.denominator,
     with_official.reported,

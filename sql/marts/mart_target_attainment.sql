@@ -5,6 +5,14 @@
 -- period. met: "≥ x" and a bare "x" are met when actual ≥ x; a range "75-80" when actual reaches its lower bound
 -- (the plan asks for 75 to 80 %: 75 is reached, more is not a failure); "≤ x" when actual ≤ x.
 -- shortfall: how far from meeting it, in the measure's unit (0 when met); gap = actual - target_value.
+-- status says what may honestly be said, and met is true or false only for 'met' and 'missed':
+--   met | missed     judged on a measured value;
+--   not_due          not reached yet, but the target year is after the year of the newest data (progress_pct:
+--                    how much of the way the actual has come, actual / target × 100);
+--   proxy            the measure only approximates the indicator (3.4 counts dossiers, the plan procedures):
+--                    shown for reference, never judged;
+--   approximate      the value was written "khoảng 62 %" (or "trên 75 %" where that does not settle it);
+--   no_data          no value for the judged period.
 with targets as (
     select * from mart_plan_targets where is_tracked
 ),
@@ -16,7 +24,11 @@ province as materialized (
 ),
 
 commune_values as (
-    select commune_code, metric, period_start, period_end, value from mart_commune_metrics
+    select commune_code, metric, period_start, period_end, value, qualifier from mart_commune_metrics
+),
+
+plan_year as (
+    select data_year from mart_plan_year
 ),
 
 communes as (
@@ -58,6 +70,7 @@ province_actuals as (
         cast(null as varchar) as former_province,
         cast(null as varchar) as former_district,
         province.value as actual,
+        cast(null as varchar) as qualifier,
         province.period_start as actual_period_start,
         province.period_end as actual_period_end,
     from targets_with_period
@@ -76,6 +89,7 @@ commune_actuals as (
         communes.former_province,
         communes.former_district,
         commune_values.value as actual,
+        commune_values.qualifier,
         commune_values.period_start as actual_period_start,
         commune_values.period_end as actual_period_end,
     from targets_with_period
@@ -90,6 +104,21 @@ unioned as (
     select * from province_actuals
     union all by name
     select * from commune_actuals
+),
+
+measured as (
+    select
+        unioned.*,
+        case
+            when actual is null or target_value is null then null
+            when qualifier = '>' and actual >= target_value then comparator <> '≤'  -- "trên 75 %" of "≥ 75": met
+            when qualifier = '<' and actual <= target_value then comparator = '≤'
+            when qualifier is not null then null  -- "khoảng 62 %", or a bound that does not settle it
+            when comparator = '≤' then actual <= target_value
+            else actual >= target_value
+        end as reached,
+        unioned.year > (select data_year from plan_year) as is_future,
+    from unioned
 ),
 
 judged as (
@@ -115,20 +144,26 @@ judged as (
         former_province,
         former_district,
         actual,
+        qualifier,
         actual_period_start,
         actual_period_end,
         judged_period_end,
         case
-            when actual is null or target_value is null then null
-            when comparator = '≤' then actual <= target_value
-            else actual >= target_value
-        end as met,
+            when actual is null or target_value is null then 'no_data'
+            when is_proxy then 'proxy'
+            when reached then 'met'
+            when is_future then 'not_due'
+            when reached is null then 'approximate'
+            else 'missed'
+        end as status,
+        case when not is_proxy and not (is_future and not coalesce(reached, false)) then reached end as met,
         actual - target_value as gap,
         case
             when comparator = '≤' then greatest(actual - target_value, 0)
             else greatest(target_value - actual, 0)
         end as shortfall,
-    from unioned
+        case when comparator <> '≤' and target_value > 0 then 100.0 * actual / target_value end as progress_pct,
+    from measured
 )
 
 select * from judged

@@ -21,6 +21,7 @@ commune_counts as (
         count(actual) as communes_with_data,
         count(*) filter (where met) as communes_met,
         count(*) filter (where not met) as communes_missed,
+        count(*) filter (where status = 'not_due') as communes_not_due,
     from attainment
     where scope = 'commune'
     group by indicator_code, metric, year
@@ -33,12 +34,15 @@ summary as (
         province.actual_period_start,
         province.actual_period_end,
         province.met as province_met,
+        province.status as province_status,
+        province.progress_pct as province_progress_pct,
         province.gap as province_gap,
         province.shortfall as province_shortfall,
         commune_counts.communes_total,
         commune_counts.communes_with_data,
         commune_counts.communes_met,
         commune_counts.communes_missed,
+        commune_counts.communes_not_due,
     from plan
     left join province
         on province.indicator_code = plan.indicator_code

@@ -5,6 +5,7 @@
 -- Periods have one scheme: period_start (null where the dataset has a single date) and period_end.
 -- population: the report's own ("Dân số" in the row) when given, else the communes dimension's; the field
 -- population_from_report is 1 when the report's was used. Official ranks ('7/96', text) are in stg_official_ranks.
+-- qualifier: '>', '<' or '≈' where the cell was written "trên 75 %", "dưới 5 %", "khoảng 62 %" (meta.qualifiers).
 with communes as (
     select commune_code, population from stg_communes
 ),
@@ -14,12 +15,12 @@ broadband as (
         'broadband' as dataset,
         cast(null as date) as period_start,
         period as period_end,
-        * exclude (period, load_id, source_row),
+        * exclude (period),
     from stg_broadband
 ),
 
 dvctt as (
-    select 'dvctt' as dataset, * exclude (load_id, source_row) from stg_dvctt
+    select 'dvctt' as dataset, * from stg_dvctt
 ),
 
 bdhvs as (
@@ -27,7 +28,7 @@ bdhvs as (
         'bdhvs' as dataset,
         cast(null as date) as period_start,
         snapshot_date as period_end,
-        columns(lambda c: c not in ('snapshot_date', 'load_id', 'source_row') and c not like '%\_official\_rank' escape '\'),
+        columns(lambda c: c <> 'snapshot_date' and c not like '%\_official\_rank' escape '\'),
     from stg_bdhvs
 ),
 
@@ -48,8 +49,28 @@ with_population as (
 
 long as (
     unpivot with_population
-    on columns(* exclude (dataset, commune_code, period_start, period_end))
+    on columns(* exclude (dataset, commune_code, period_start, period_end, load_id, source_row))
     into name field value amount
+),
+
+qualifiers as (
+    select * from meta.qualifiers
+),
+
+qualified as (
+    select
+        long.dataset,
+        long.commune_code,
+        long.period_start,
+        long.period_end,
+        long.field,
+        long.amount,
+        qualifiers.qualifier,
+    from long
+    left join qualifiers
+        on qualifiers.load_id = long.load_id
+        and qualifiers.source_row = long.source_row
+        and qualifiers.column_name = long.field
 )
 
-select * from long
+select * from qualified
