@@ -127,7 +127,7 @@ with right:
 # ---------------------------------------------------------------- every commune against the target
 communes = ui.target_communes(indicator_code, metric_name, year)
 judged = communes.dropna(subset=["actual"])
-n_met = int(judged["met"].eq(True).sum())
+n_met = int(judged["met"].eq(True).fillna(False).sum())
 st.subheader(f"Các xã so với mục tiêu: {n_met}/{len(judged)} đạt")
 if not judged.empty:
     data = judged.assign(
@@ -155,7 +155,7 @@ if not judged.empty:
 
     table = pd.DataFrame({
         "Đơn vị": judged["commune_name"], "Huyện cũ": judged["former_district"], "Thực tế": judged["actual"],
-        "Kết quả": data["status"], "Còn thiếu": judged["shortfall"].where(~judged["met"].eq(True)),
+        "Kết quả": data["status"], "Còn thiếu": judged["shortfall"].where(~judged["met"].eq(True).fillna(False).astype(bool)),
     })
     shown_rows = table.head(TABLE_ROWS)  # a styled table of thousands of rows takes ~0,5 s to draw
     st.caption("Chưa đạt xếp trước, thiếu nhiều nhất trước. Chọn một dòng để mở hồ sơ xã."
