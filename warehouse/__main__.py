@@ -164,6 +164,27 @@ def cmd_suites(args) -> int:
     return 0
 
 
+def cmd_extract(args) -> int:
+    from warehouse import extract
+    from warehouse.sources import IngestError
+
+    path = Path(args.report)
+    if not path.is_file():
+        print(f"Không tìm thấy tệp '{path}'.", file=sys.stderr)
+        return 2
+    try:
+        extraction = extract.extract_report(path, unit=args.unit)
+    except (IngestError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print("\n".join(extract.summary(extraction)))
+    if args.out:
+        extract.write_workbook(extraction, Path(args.out))
+        print(f"Đã ghi '{args.out}': mỗi bộ dữ liệu một trang tính (nạp bằng: python -m warehouse load {args.out} "
+              "--dataset TÊN --sheet TÊN) và trang 'Số liệu trích' liệt kê mọi số liệu kèm câu gốc.")
+    return 0
+
+
 DATASETS = ("communes", "broadband", "dvctt", "bdhvs", "targets")
 
 
@@ -212,6 +233,11 @@ def parser() -> argparse.ArgumentParser:
     samples.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "data" / "samples"))
     samples.set_defaults(fn=cmd_samples)
     sub.add_parser("suites", help="viết bản nháp bộ kiểm tra great-expectations từ danh mục cột").set_defaults(fn=cmd_suites)
+    extract = sub.add_parser("extract", help="đọc số liệu từ một báo cáo (.docx, .pdf có lớp chữ, .txt)")
+    extract.add_argument("report")
+    extract.add_argument("--unit", default=None, help="đơn vị báo cáo (mặc định: đọc từ tên cơ quan trong văn bản)")
+    extract.add_argument("--out", default=None, help="ghi sổ tính .xlsx: mỗi bộ dữ liệu một trang tính và danh sách số liệu")
+    extract.set_defaults(fn=cmd_extract)
     return p
 
 
