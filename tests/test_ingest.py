@@ -120,7 +120,7 @@ def test_file_matching_no_dataset_lists_datasets_and_required_columns(make_xlsx)
     message = str(exc.value)
     for name in ("communes", "broadband", "dvctt", "bdhvs", "targets"):
         assert name in message
-    assert "Tổng số hồ sơ tiếp nhận" in message
+    assert "Số học viên tham gia" in message and "Từ ngày" in message
 
 
 def test_not_an_excel_file_is_a_clear_message(tmp_path):

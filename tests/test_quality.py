@@ -56,10 +56,10 @@ def test_minh_long_sum_break_is_a_warning(make_xlsx, communes):
 
 
 def test_missing_required_column_is_an_error(make_xlsx, communes):
-    header = ["Tên xã", "Từ ngày", "Đến ngày", "Tổng số hồ sơ tiếp nhận"]
-    findings = findings_for(make_xlsx, communes, [["Xã Mỏ Cày", "01/07/2025", "30/10/2025", 10]], header)
+    header = ["Tên xã", "Ngày số liệu", "Số chuyên đề hoàn thành"]  # a BDHVS table must give its learners
+    findings = findings_for(make_xlsx, communes, [["Xã Mỏ Cày", "18/11/2025", 10]], header, dataset="bdhvs")
     missing = [f for f in findings if f.rule == "expect_column_to_exist"]
-    assert [f.column for f in missing] == ["Tiếp nhận trực tuyến"]
+    assert [f.column for f in missing] == ["Số học viên tham gia"]
 
 
 @pytest.mark.parametrize("header, row, column", [

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse import formatting, layout, plausible, sources, values
+from warehouse import formatting, layout, plausible, reported, sources, values
 from warehouse.communes import CommuneIndex
 from warehouse.datasets import Dataset
 from warehouse.findings import ERROR, WARNING, Finding
@@ -131,7 +131,9 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     if ds.has_commune:
         frame, commune_findings = resolve_communes(frame, communes, name, labels)
         findings += commune_findings
-        findings += plausible.per_person_findings(ds, frame, name, labels, communes.populations if communes else {})
+        populations = communes.populations if communes else {}
+        findings += plausible.per_person_findings(ds, frame, name, labels, populations)
+        findings += reported.rate_findings(ds, frame, name, labels, populations)
     findings += _missing_columns(ds, frame) + _no_rows(found, frame)
     findings += total_findings(found, rows, frame, labels) + _below_footer(found, rows)
     headers = {col: found.header(pos) for pos, col in mapping.items()}

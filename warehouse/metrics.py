@@ -25,6 +25,10 @@ class Metric:
     unit: str  # pct | count | per100 | per1000
     decimals: int = 1  # shown; a reported figure with more keeps its own (formatting.measure)
     higher_is_better: bool = True
+    numerator: str | None = None  # a raw column; the count itself where there is no denominator
+    denominator: str | None = None  # a raw column, or "population"
+    factor: float | None = None  # 100 for a percentage or per 100, 1000 per 1.000
+    reported: str | None = None  # the column of the rate as a report gives it, without counts
 
     def format(self, value: object) -> str:
         text = formatting.measure(value, self.decimals)
@@ -49,7 +53,9 @@ class Metric:
 def _read_catalogue() -> dict[str, Metric]:
     with open(models.DEFAULT_SQL_DIR / "seeds" / CATALOGUE, encoding="utf-8", newline="") as f:
         return {row["metric"]: Metric(row["metric"], row["dataset"], row["label"], row["short_label"], row["unit"],
-                                      int(row["decimals"]), row["higher_is_better"] == "true")
+                                      int(row["decimals"]), row["higher_is_better"] == "true",
+                                      row["numerator"] or None, row["denominator"] or None,
+                                      float(row["factor"]) if row["factor"] else None, row["reported"] or None)
                 for row in csv.DictReader(f)}
 
 
