@@ -27,6 +27,7 @@ _TARGET_WORDS = re.compile(r"phấn đấu|chỉ tiêu|mục tiêu|dự kiến|k
 _CONNECTORS = re.compile(r"^[\s,;:()\-–]*(?:(?:chiếm|đạt|tỷ lệ|tương ứng|bằng|tương đương|là|khoảng|trên|gần|hơn)[\s,:()]*)*$",
                          re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(r"[;.]\s|[;.]$|(?<![\w.,])\d+(?:[.,]\d+)*(?!\w)|,\s*trong đó", re.IGNORECASE)
+_PARTS = re.compile(r"trong đó", re.IGNORECASE)
 _HEADING_MARKERS = ("roman", "number", "alpha", "star", "article", "caps")
 _DEEPER = {"dash": ("plus", "paren"), "star": ("dash", "plus", "paren")}
 
@@ -103,36 +104,62 @@ def _sentence(reading: Reading, passage: text.Passage, sentence: str) -> None:
     if stated and (sentence.rstrip().endswith(":") or passage.marker in _HEADING_MARKERS and len(passage.text) < 200):
         reading.statements += [Statement(p, passage.where) for _, _, p in stated]
     previous: Figure | None = None
-    end = 0
+    end, whole, last_value = 0, Label("", ""), Label("", "")
     for quantity in numbers.quantities(sentence):
         if quantity.start < end:
             continue  # inside the label of the figure before ('26 trạm … (BTS 2G/3G)')
-        label = _label(sentence[end:quantity.start])
-        figure, label_end = _figure(reading, passage, sentence, quantity, label, previous, stated, target)
+        raw = sentence[end:quantity.start]
+        whole = _whole_label(raw, whole, last_value)
+        label = Label(raw, _strip_unit(_own(raw), previous), whole.own, whole.whole_column)
+        figure, label_end, used = _figure(reading, passage, sentence, quantity, label, previous, stated, target)
+        if figure.role == "value":
+            last_value = Label("", used, whole_column=figure.column)
         previous, end = figure, max(quantity.end, label_end)
 
 
-def _label(left: str) -> str:
-    """The words a number can take its meaning from: back to the last ';', at most 120 characters."""
-    left = left.rsplit(";", 1)[-1]
-    if len(left) > 120:
-        left = left[-120:].split(" ", 1)[-1]
-    return left
+@dataclass(frozen=True)
+class Label:
+    """The words around a number that say what it is."""
+
+    raw: str  # the text between the figure before and this number
+    own: str  # back to the last ';', at most 120 characters, without the unit of the figure before
+    whole: str = ""  # inside 'trong đó: …', the label of the whole the parts belong to
+    whole_column: str | None = None  # and the column of that whole
+
+    @property
+    def text(self) -> str:
+        return f"{self.whole} {self.own}" if self.whole else self.own
 
 
-def _figure(reading: Reading, passage: text.Passage, sentence: str, q: Quantity, left: str,
-            previous: Figure | None, stated: list, target: bool) -> tuple[Figure, int]:
-    """The figure of a quantity, and where its label ends in the sentence (past the number when it follows it)."""
+def _own(raw: str) -> str:
+    own = raw.rsplit(";", 1)[-1]
+    if len(own) > 120:
+        own = own[-120:].split(" ", 1)[-1]
+    return own
+
+
+def _whole_label(raw: str, whole: Label, last_value: Label) -> Label:
+    """'Số hồ sơ đã giải quyết: 1.198 hồ sơ, trong đó trước hạn, đúng hạn 1.190 hồ sơ, quá hạn 08 hồ sơ': the parts
+    after 'trong đó' read with the label of their whole, until a ';' that opens no new 'trong đó'."""
+    if _PARTS.search(raw.rsplit(";", 1)[-1]):
+        return last_value
+    return Label("", "") if ";" in raw else whole
+
+
+def _figure(reading: Reading, passage: text.Passage, sentence: str, q: Quantity, label: Label,
+            previous: Figure | None, stated: list, target: bool) -> tuple[Figure, int, str]:
+    """The figure of a quantity, where its label ends in the sentence (past the number when it follows it), and
+    the label's words."""
     figure = Figure(q.text, text.strip_marker(sentence), passage.paragraph, passage.page, _value(q), q.unit, q.qualifier,
                     where=passage.where)
-    concept, role, sure, label_end = _concept(sentence, q, left, previous)
-    variant = phrases.variant_of(left) or phrases.variant_of(sentence[:q.start]) or _scope_value(reading, "variant")
+    concept, role, sure, label_end, words = _concept(sentence, q, label, previous)
+    variant = phrases.variant_of(label.text) or phrases.variant_of(sentence[:q.start]) or _scope_value(reading, "variant")
     figure.role = role
     if concept is not None:
         figure.concept, figure.dataset = concept.name, concept.dataset
         figure.column = phrases.columns(concept, variant).get("count" if role == "value" else role)
     reading.figures.append(figure)
-    reason = _target(reading, target) or _no_place(figure, concept, q, variant) or _part_of_previous(figure, left, previous)
+    reason = _target(reading, target) or _no_place(figure, concept, q, variant) or _part_of_previous(figure, label, previous)
     period_sure = 1.0
     if reason is None:
         period_sure = _place_period(reading, figure, q, stated)
@@ -142,7 +169,7 @@ def _figure(reading: Reading, passage: text.Passage, sentence: str, q: Quantity,
     figure.confidence = round(sure * period_sure * (reading.unit.confidence or 1.0), 2)
     if q.whole is not None and concept is not None and role == "value" and not q.per100:
         _whole(reading, figure, q, concept, variant)
-    return figure, label_end
+    return figure, label_end, words
 
 
 def _value(q: Quantity) -> float | str:
@@ -156,26 +183,25 @@ def _scope_value(reading: Reading, kind: str) -> str | None:
     return scope.value if scope else None
 
 
-def _concept(sentence: str, q: Quantity, left: str, previous: Figure | None) -> tuple[Concept | None, str, float, int]:
-    """(concept, role, how sure, where the label ends) of a quantity."""
-    label = _strip_unit(left, previous)
-    concept, _ = phrases.best(label)
+def _concept(sentence: str, q: Quantity, label: Label, previous: Figure | None) -> tuple[Concept | None, str, float, int, str]:
+    """(concept, role, how sure, where the label ends, the label's words) of a quantity."""
+    concept, _ = phrases.best(label.text)
     if q.rank:
         if concept is None or concept.rank is None:
             concept = phrases.BY_NAME.get(previous.concept) if previous and previous.concept else concept
-        return concept, "rank", 0.95, q.end
+        return concept, "rank", 0.95, q.end, label.text
     rate = q.percent or q.per100
+    if rate and _rate_of(previous, label):
+        return phrases.BY_NAME[previous.concept], "rate", 0.95, q.end, label.text
     if concept is not None:
-        return concept, "rate" if rate else "value", 0.95 if len(concept.groups) > 1 else 0.9, q.end
-    if rate and _rate_of(previous, left, label):
-        return phrases.BY_NAME[previous.concept], "rate", 0.95, q.end
+        return concept, "rate" if rate else "value", 0.95 if len(concept.groups) > 1 else 0.9, q.end, label.text
     return _concept_after(sentence, q, rate)
 
 
-def _rate_of(previous: Figure | None, left: str, label: str) -> bool:
+def _rate_of(previous: Figure | None, label: Label) -> bool:
     """'3.276 hồ sơ (chiếm 86,6%)', '4.520/6.160 hộ, đạt tỷ lệ 73,4%': the rate of the count just before."""
-    return (previous is not None and previous.concept is not None and previous.role == "value" and ";" not in left
-            and bool(_CONNECTORS.match(label)) and bool(re.search(r"\(|chiếm|đạt|tỷ lệ|tương ứng|bằng", label)))
+    return (previous is not None and previous.concept is not None and previous.role == "value" and ";" not in label.raw
+            and bool(_CONNECTORS.match(label.own)) and bool(re.search(r"\(|chiếm|đạt|tỷ lệ|tương ứng|bằng", label.own)))
 
 
 def _strip_unit(left: str, previous: Figure | None) -> str:
@@ -185,25 +211,24 @@ def _strip_unit(left: str, previous: Figure | None) -> str:
     return left
 
 
-def _concept_after(sentence: str, q: Quantity, rate: bool) -> tuple[Concept | None, str, float, int]:
-    """A label that follows the number: '26 trạm phát sóng …', '100% các thôn … 4G'."""
+def _concept_after(sentence: str, q: Quantity, rate: bool) -> tuple[Concept | None, str, float, int, str]:
+    """A label that follows the number: '26 trạm phát sóng …', '100% các thôn … 4G', '1.305 người được cấp chứng nhận'."""
     role = "rate" if rate else "value"
     right = _NEXT_CLAUSE.split(sentence[q.end:], maxsplit=1)[0]
     concept, _ = phrases.best(right)
     if concept is None:
-        return None, role, 0.0, q.end
+        return None, role, 0.0, q.end, ""
     if rate and not (concept.after and re.match(rf"\s*(?:{concept.after})\b", right, re.IGNORECASE)):
-        return None, role, 0.0, q.end
-    if not rate and not (q.unit and 0 <= phrases.first_start(concept, right) <= len(q.unit) + 2):
-        return None, role, 0.0, q.end
-    return concept, role, 0.8, q.end + len(right)
+        return None, role, 0.0, q.end, ""
+    if not rate and not (q.unit and 0 <= phrases.first_start(concept, right) <= len(q.unit) + 30):
+        return None, role, 0.0, q.end, ""
+    return concept, role, 0.8, q.end + len(right), right
 
 
-def _part_of_previous(figure: Figure, left: str, previous: Figure | None) -> str | None:
-    """'26 trạm …, trong đó: VNPT 9 trạm': a part of the figure before, not the whole."""
-    if previous and previous.concept and figure.concept == previous.concept and figure.role == previous.role \
-            and re.search(r"trong đó", left, re.IGNORECASE):
-        return f"một phần (trong đó …) của '{previous.text}', không phải số tổng"
+def _part_of_previous(figure: Figure, label: Label, previous: Figure | None) -> str | None:
+    """'26 trạm …, trong đó: VNPT 9 trạm, Viettel 17 trạm': parts of the whole before, not the whole."""
+    if label.whole and figure.role == "value" and figure.column and figure.column == label.whole_column:
+        return "một phần (trong đó …) của số tổng nêu trước trong câu, không phải số tổng"
     return None
 
 

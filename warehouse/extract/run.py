@@ -9,6 +9,7 @@ from warehouse import formatting, sandbox
 from warehouse.communes import CommuneIndex
 from warehouse.extract import figures, periods, read, review, text, units
 from warehouse.extract.model import Document, Extraction, Period, Unit
+from warehouse.sources import IngestError
 
 _TITLE = re.compile(r"\b(BÁO CÁO|KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN)\b")
 _TITLE_END = re.compile(r"\b(?:Trên cơ sở|Thực hiện|Căn cứ|Kính gửi|Theo)\b|\s[IVX]+\.\s")
@@ -23,8 +24,27 @@ def extract_report(path: Path, *, unit: str | None = None, communes: CommuneInde
     """
     dim = units.dimension(communes)
     chosen = units.given(unit, dim) if unit else None
-    extraction, _ = sandbox.run_limited(_extract, Path(path), chosen, dim)
+    path = Path(path)
+    try:
+        extraction, _ = sandbox.run_limited(_extract, path, chosen, dim)
+    except IngestError as exc:
+        raise IngestError(_report_message(str(exc), path)) from exc
     return extraction
+
+
+def _report_message(message: str, path: Path) -> str:
+    """The sandbox's refusals speak of spreadsheets; a report's say what to do with a report."""
+    memory, seconds = sandbox.memory_limit_mb(), sandbox.time_limit_s()
+    send = "Hãy xin đơn vị gửi lại báo cáo dạng Word (.docx) hoặc PDF xuất trực tiếp từ Word, chỉ gồm phần có số liệu."
+    if message in (sandbox.too_large(path, memory), sandbox.too_large(path, memory, died=True)):
+        return (f"Không đọc được báo cáo '{path.name}': trình đọc vượt giới hạn bộ nhớ {formatting.number(memory)} MB "
+                f"hoặc dừng bất thường (tệp quá lớn hoặc bị hỏng). {send}")
+    if message == sandbox.too_slow(path, seconds):
+        return f"Không đọc được báo cáo '{path.name}': đọc quá {formatting.number(seconds)} giây nên đã dừng. {send}"
+    if message == sandbox.unexpected(path):
+        return (f"Không đọc được báo cáo '{path.name}' do lỗi không lường trước của chương trình đọc (đã ghi vào nhật ký). "
+                f"{send}")
+    return message
 
 
 def _extract(path: Path, chosen: Unit | None, dim: units.Dimension) -> Extraction:

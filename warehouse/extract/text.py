@@ -19,7 +19,7 @@ MARKER = re.compile(
     r"|(?P<paren>\(\d{1,2}\)|\d{1,2}\))|(?P<star>\*)|(?P<dash>[-–—•])(?=\s)|(?P<plus>\+)|(?P<article>Điều\s+\d+\.))"
 )
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.IGNORECASE)
-_ENDS_SENTENCE = re.compile(r"[.!?:]\s*$")
+_ENDS_SENTENCE = re.compile(r"[.!?]\s*$")
 _SPACES = re.compile(r"\s+")
 _ONLY_MARKER = re.compile(r"\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ]|Điều\s+\d+)\s*")
 _ABBREVIATIONS = {"tp", "tx", "tm", "kt", "tt", "q", "p", "h", "ths", "ts", "pgs", "gs", "v.v", "vd", "stt"}
@@ -90,9 +90,9 @@ def join_lines(previous: str, line: str) -> str:
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) of a passage: split after '.', '!' or '?' followed by a capital or a bullet."""
+    """(offset, sentence) of a passage: split after '.', '!' or '?' followed by a capital, a bullet or a number."""
     out, start = [], 0
-    for m in re.finditer(r"[.!?]+\s+(?=[A-ZĐÀ-ỸÂÊÔƠƯĂ\-+*•(])", text):
+    for m in re.finditer(r"[.!?]+\s+(?=[A-ZĐÀ-ỸÂÊÔƠƯĂ\-+*•(\d])", text):
         word = re.search(r"([\w.]+)$", text[start:m.start()])
         if (word and word.group(1).lower() in _ABBREVIATIONS) or _ONLY_MARKER.fullmatch(text[start:m.start()]):
             continue
