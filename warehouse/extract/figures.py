@@ -243,7 +243,9 @@ def _no_place(figure: Figure, concept: Concept | None, q: Quantity, variant: str
         return f"'{concept.label}' không có trong bộ dữ liệu nào của kho"
     if figure.column is None:
         return _no_column(concept, figure.role, variant)
-    if figure.role == "value" and concept.units and q.unit and not re.fullmatch(concept.units, q.unit.lower()):
+    population = q.whole is not None and q.unit.lower() in ("dân số", "dân")  # '18.019/19.080 dân số': the n's unit
+    if figure.role == "value" and concept.units and q.unit and not population \
+            and not re.fullmatch(concept.units, q.unit.lower()):
         return f"đơn vị tính '{q.unit}' không khớp với '{concept.label}'"
     if figure.role == "rate" and concept.per100_only and not q.per100:
         return (f"tỷ lệ % của '{concept.label}' không rõ tính trên gì; bộ dữ liệu nhận số thuê bao "

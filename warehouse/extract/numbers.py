@@ -50,7 +50,7 @@ _WORDS_AFTER = re.compile(r"^\s*((?:[^\W\d_]+)(?:\s+[^\W\d_]+){0,2})")
 UNITS = ("giấy chứng nhận", "chứng nhận", "hồ sơ", "học viên", "chuyên đề", "người", "hộ", "trạm", "thuê bao", "TTHC",
          "thủ tục", "tài khoản", "xã", "thôn", "tổ dân phố", "tổ chức", "dân số", "dân", "tỷ đồng", "triệu đồng",
          "nghìn đồng", "đồng chí", "đồng",
-         "máy", "lượt", "doanh nghiệp", "sản phẩm", "cơ quan", "đơn vị", "công chức", "thành viên")
+         "máy", "lượt", "nhà mạng", "doanh nghiệp", "sản phẩm", "cơ quan", "đơn vị", "công chức", "thành viên")
 COUNT_UNITS = ("hồ sơ", "học viên", "chuyên đề", "chứng nhận", "người", "hộ", "trạm", "thuê bao", "tthc", "thủ tục")
 
 

@@ -94,7 +94,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("topics_completed", "số chuyên đề hoàn thành", (r"chuyên đề",), "bdhvs", count="topics_completed",
             rank="topics_completed_official_rank", units=r"chuyên đề"),
     Concept("certificates", "số chứng nhận đạt được", (r"chứng nhận",), "bdhvs", count="certificates",
-            rank="certificates_official_rank", units=r"(?:giấy )?chứng nhận"),
+            rank="certificates_official_rank", units=r"(?:giấy )?chứng nhận|người"),
     # ---- broadband: hạ tầng số
     Concept("coverage_4g", "thôn, tổ dân phố có sóng 4G", (r"\b4g\b", r"phủ sóng|sóng|thôn|tổ dân phố|khu dân cư"),
             "broadband", count="villages_4g", rate="coverage_4g_pct_reported", whole="villages_total",
@@ -131,9 +131,13 @@ _COMPILED = {c.name: ([re.compile(g) for g in c.groups], re.compile(c.forbid) if
 BY_NAME = {c.name: c for c in CONCEPTS}
 
 
+_SERVICE_KIND = re.compile(r"(?:dịch vụ công trực tuyến|dvctt)\s*:?\s*(?=toàn trình|một phần)")
+
+
 def best(label: str) -> tuple[Concept | None, int]:
-    """The concept a label names, and the position (in `label`) where its words start; (None, -1) when none."""
-    text = label.lower()
+    """The concept a label names, and the position (in `label`) where its words start; (None, -1) when none.
+    'Dịch vụ công trực tuyến toàn trình' names a kind of service (variant_of), not dossiers received online."""
+    text = _SERVICE_KIND.sub(lambda m: " " * len(m.group(0)), label.lower())
     choice, score, start = None, (0, -1, 0), -1
     for concept in CONCEPTS:
         groups, forbid = _COMPILED[concept.name]

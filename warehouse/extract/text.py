@@ -56,14 +56,16 @@ def is_caps(text: str) -> bool:
 def passages(blocks: list[Block]) -> list[Passage]:
     """Blocks joined into passages (a docx paragraph stays one)."""
     out: list[Passage] = []
+    after_row = False
     for block in blocks:
         line = _SPACES.sub(" ", block.text).strip()
         if not line:
             continue
-        if out and not block.whole and not _starts_passage(out[-1], line):
+        if out and not block.whole and not after_row and not _starts_passage(out[-1], line):
             out[-1].text = join_lines(out[-1].text, line)
             continue
         out.append(Passage(line, block.paragraph, block.page, marker_of(line)))
+        after_row = block.whole
     return out
 
 
