@@ -57,7 +57,7 @@ def analyse(document: Document, chosen: Unit | None = None, dim: units.Dimension
     passages = text.passages(document.blocks)
     joined = " ".join(p.text for p in passages)
     found = units.find(joined, dim)
-    unit = chosen or found
+    unit = _unit(chosen, found)
     doc_type, report_period = title_facts(joined)
     reading = figures.read(passages, figures.Reading(unit, dim, doc_type == "plan", report_period))
     review.review(reading.figures, report_period)
@@ -87,7 +87,16 @@ def _distinct(stated: list[tuple[int, Period]]) -> list[tuple[int, Period]]:
     return out
 
 
+def _unit(chosen: Unit | None, found: Unit) -> Unit:
+    """The unit chosen by hand, except that a report a former unit signs stays that unit's (never credited to today's)."""
+    if chosen is None or (found.kind == "former" and found.confidence >= 0.9 and chosen.code != found.code):
+        return found
+    return chosen
+
+
 def _unit_notes(chosen: Unit | None, found: Unit) -> list[str]:
+    if chosen and found.kind == "former" and found.confidence >= 0.9:
+        return [f"văn bản là báo cáo của {found.name} ({found.how}); số liệu không ghi cho {chosen.name} dù đã chọn bằng tay"]
     if chosen and found.kind != "unknown" and found.name != chosen.name:
         return [f"đơn vị chọn bằng tay ({chosen.name}) khác đơn vị đọc từ văn bản ({found.name}, {found.how})"]
     return []
