@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export GX_ANALYTICS_ENABLED := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test test-fast test-browser seed bench lint clean
+.PHONY: run dev test test-fast test-browser seed bench lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ run: $(VENV)/.installed
 	@test -f .streamlit/secrets.toml || echo "Chưa có .streamlit/secrets.toml: chế độ một người dùng, ai mở ứng dụng cũng tải lên được."
 	WAREHOUSE_OPEN_UPLOADS=$${WAREHOUSE_OPEN_UPLOADS-$$(test -f .streamlit/secrets.toml || echo 1)} \
 		$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+# development: as `make run`, with what the production profile of .streamlit/config.toml turns off (the file
+# watcher, rerun on save, a full garbage collection after every script run): an edited page shows at once
+dev: $(VENV)/.installed
+	$(PY) -m warehouse seed --if-empty
+	WAREHOUSE_OPEN_UPLOADS=$${WAREHOUSE_OPEN_UPLOADS-$$(test -f .streamlit/secrets.toml || echo 1)} \
+		$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false \
+		--server.fileWatcherType auto --server.runOnSave true --runner.postScriptGC true
 
 seed: $(VENV)/.installed
 	$(PY) -m warehouse seed
