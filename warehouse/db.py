@@ -11,7 +11,9 @@ when stale (models.ensure_current), and so does a snapshot's preparation.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -26,6 +28,7 @@ from warehouse import datasets, models
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
 LOCK_TIMEOUT_S = 120.0
+log = logging.getLogger(__name__)
 
 LOADS_DDL = """
 create table if not exists meta.loads (
@@ -143,6 +146,114 @@ def generation(db: Path) -> str:
     return f"{st.st_mtime_ns}-{st.st_size}-{models.sql_hash()[:16]}"
 
 
+SNAPSHOT_GRACE_S = 60.0  # an older snapshot file is deleted this long after it was made (a reader may be opening it)
+APP_KIND = "-prepare_snapshot"  # the app's snapshots (ui: Snapshots(prepare=prepare_snapshot)): views turned into tables
+_nesting = threading.local()
+
+
+def snapshot_file(db: Path, gen: str, kind: str = "") -> Path:
+    """The snapshot of `db` at generation `gen`, of a kind ('' a plain copy, APP_KIND the app's)."""
+    return data_dir(db) / ".snapshots" / f"{db.stem}-{gen}{kind}.duckdb"
+
+
+def make_snapshot(db: Path, prepare: Callable[[Path], None] | None = None, kind: str = "") -> tuple[str, Path]:
+    """(generation, file) of the snapshot of `db` as it is now: copied under the shared lock, then prepared
+    outside it and renamed into place (readers only ever see a finished file); nothing done when on disk."""
+    folder = data_dir(db) / ".snapshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = None
+    with _flock(db, fcntl.LOCK_SH):
+        gen = generation(db)
+        target = snapshot_file(db, gen, kind)
+        if not target.exists():
+            tmp = target.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
+            shutil.copyfile(db, tmp)
+    if tmp is not None:
+        try:
+            if prepare is not None:
+                prepare(tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    return gen, target
+
+
+def remove_old_snapshots(db: Path, kind: str, keep: Path) -> None:
+    """Delete the snapshot files of that kind but `keep` made more than SNAPSHOT_GRACE_S ago (a connection
+    still open on one keeps its inode alive until it is closed)."""
+    pattern = re.compile(re.escape(db.stem) + r"-\d+-\d+-[0-9a-f]+" + re.escape(kind) + r"\.duckdb")
+    for old in (data_dir(db) / ".snapshots").glob(f"{db.stem}-*.duckdb"):
+        try:
+            if old != keep and pattern.fullmatch(old.name) and old.stat().st_mtime < time.time() - SNAPSHOT_GRACE_S:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:  # removed meanwhile by another process
+            continue
+
+
+def prepare_next_snapshot(db: Path | None = None) -> Path:
+    """The app's read snapshot of the warehouse as it is now (copy, current views, views turned into tables),
+    made unless already on disk: by a loader after its commit and before the server starts, so that
+    no viewer waits for it. Returns its file."""
+    db = Path(db or db_path())
+    _, target = make_snapshot(db, prepare_snapshot, APP_KIND)
+    remove_old_snapshots(db, APP_KIND, keep=target)
+    return target
+
+
+def app_reads(db: Path) -> bool:
+    """Whether an app reads this warehouse (one of its prepared snapshots is on disk)."""
+    return any((data_dir(db) / ".snapshots").glob(f"{db.stem}-*{APP_KIND}.duckdb"))
+
+
+def _snapshot_lock(db: Path) -> Path:
+    return db.with_name(db.name + ".snapshot.lock")
+
+
+@contextmanager
+def _lock_file(path: Path, mode: int, blocking: bool = True, timeout: float = LOCK_TIMEOUT_S) -> Iterator[bool]:
+    """flock on `path`: yields True when held; without blocking, False at once when another holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not blocking:
+                    yield False
+                    return
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"Cơ sở dữ liệu đang bận (khóa {path}); hãy thử lại sau.") from None
+                time.sleep(0.05)
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def loading(db: Path | None = None) -> Iterator[None]:
+    """Around a loader's writes: readers keep the snapshot they have meanwhile (none starts preparing one),
+    and when the outermost `loading` of this thread ends, the app's next snapshot is prepared here, once
+    (load-dir wraps all its files), if an app reads this warehouse. Loaders share the lock (they
+    serialise on the write lock); a reader preparing a snapshot holds it alone."""
+    db = Path(db or db_path())
+    depth = getattr(_nesting, "depth", 0)
+    with _lock_file(_snapshot_lock(db), fcntl.LOCK_SH):
+        _nesting.depth = depth + 1
+        try:
+            yield
+        finally:
+            _nesting.depth = depth
+        if depth == 0 and db.exists() and app_reads(db):
+            try:
+                prepare_next_snapshot(db)
+            except Exception:  # the load is committed; a reader will prepare the snapshot (and show why it fails)
+                log.exception("preparing the read snapshot of %s failed", db)
+
+
 class Snapshots:
     """Read-only connections to copies of the database, renewed when it changes.
 
@@ -151,6 +262,14 @@ class Snapshots:
     `prepare(path)`, when given, runs on each new copy before it is opened, outside
     the lock (the app's prepare_snapshot rebuilds the views there when sql/
     changed, then turns them into tables).
+
+    No reader waits for another's load: a loader prepares the next snapshot after its commit
+    (`loading`), and a new generation is opened once its file is on disk. Until then every
+    caller gets the snapshot it had; the one caller that finds nobody preparing the new one (a
+    write that did not go through a loader: a restore, a retraction from the CLI, sql/ edited)
+    prepares it, the others keep the previous one meanwhile. When a new generation takes over,
+    the previous connection is dropped (DuckDB closes it once the last read on it ends) and its
+    file deleted; `on_renew` callbacks (e.g. clearing caches keyed on the old generation) run.
     """
 
     def __init__(self, db: Path | None = None, prepare: Callable[[Path], None] | None = None):
@@ -158,39 +277,56 @@ class Snapshots:
         self.prepare = prepare
         self._kind = "" if prepare is None else f"-{getattr(prepare, '__name__', 'prepared')}"  # own file per kind
         self.folder = data_dir(self.db) / ".snapshots"
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _gen and _con: held only to read or swap them
+        self._first = threading.Lock()  # the first snapshot is made once, however many sessions arrive
         self._gen: str | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
+        self.on_renew: list[Callable[[str], None]] = []
 
     def connection(self) -> tuple[str, duckdb.DuckDBPyConnection]:
+        gen = generation(self.db)
         with self._lock:
-            if self._con is None or generation(self.db) != self._gen:
-                self._renew()
-            return self._gen, self._con
-
-    def _renew(self) -> None:
+            current = (self._gen, self._con) if self._con is not None else None
+        if current is not None and current[0] == gen:
+            return current
         if not self.db.exists():
             raise FileNotFoundError(
                 f"Chưa có kho dữ liệu {self.db}. Chạy 'python -m warehouse seed' (hoặc 'make run') trước."
             )
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = None
-        with _flock(self.db, fcntl.LOCK_SH):
-            gen = generation(self.db)
-            target = self.folder / f"{self.db.stem}-{gen}{self._kind}.duckdb"
-            if not target.exists():
-                tmp = target.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
-                shutil.copyfile(self.db, tmp)
-        if tmp is not None:
-            if self.prepare is not None:
-                self.prepare(tmp)
-            os.replace(tmp, target)
-        self._con = duckdb.connect(str(target), read_only=True)
-        self._gen = gen
-        self._remove_old(keep=target)
+        target = snapshot_file(self.db, gen, self._kind)
+        if target.exists():  # prepared by a loader, or by another reader
+            return self._open(gen, target)
+        if current is None:
+            return self._first_snapshot()
+        with _lock_file(_snapshot_lock(self.db), fcntl.LOCK_EX, blocking=False) as mine:
+            if not mine:  # a loader is writing or preparing, or another session prepares: keep the previous one
+                return current
+            return self._open(*make_snapshot(self.db, self.prepare, self._kind))
+
+    def _first_snapshot(self) -> tuple[str, duckdb.DuckDBPyConnection]:
+        with self._first:
+            with self._lock:
+                if self._con is not None:
+                    return self._gen, self._con
+            return self._open(*make_snapshot(self.db, self.prepare, self._kind))
+
+    def _open(self, gen: str, target: Path) -> tuple[str, duckdb.DuckDBPyConnection]:
+        """Open the snapshot `target` of generation `gen` and make it the current one (atomically)."""
+        con = duckdb.connect(str(target), read_only=True)
+        with self._lock:
+            if self._gen == gen and self._con is not None:  # another session opened it first
+                con.close()
+                return self._gen, self._con
+            self._gen, self._con = gen, con  # the previous connection is released with its last user
+        remove_old_snapshots(self.db, self._kind, keep=target)
+        for callback in self.on_renew:
+            callback(gen)
+        return gen, con
 
     def _remove_old(self, keep: Path) -> None:
-        """Delete older snapshot files (open connections keep their inode alive)."""
-        for old in self.folder.glob(f"{self.db.stem}-*.duckdb"):
-            if old != keep and old.stat().st_mtime < time.time() - 60:
-                old.unlink(missing_ok=True)
+        """Delete older snapshot files of this kind (open connections keep their inode alive)."""
+        remove_old_snapshots(self.db, self._kind, keep)
+
+
+if __name__ == "__main__":  # python -m warehouse.db: the app's read snapshot, before the server takes traffic
+    print(prepare_next_snapshot())

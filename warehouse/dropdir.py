@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from warehouse import load
+from warehouse import db, load
 
 LOADED_DIR, REJECTED_DIR = "loaded", "rejected"
 MANIFEST = ".load-dir.tsv"
@@ -89,18 +89,19 @@ def load_dir(folder: Path, *, move: bool = True, settle_seconds: float = SETTLE_
             report.busy = True
             return report
         seen = _read_manifest(folder) if not move else {}
-        for path in candidates(folder):
-            wait = waiting_reason(path, settle_seconds, time.time() if now is None else now)
-            if wait:
-                report.files.append(FileOutcome(path.name, WAITING, f"Để lần sau: {path.name} — {wait}."))
-                continue
-            try:
-                report.files.append(_one(path, move, seen, db_file, loaded_by))
-            except TimeoutError:
-                raise  # the warehouse is busy: the next run will try again
-            except Exception as exc:  # one unreadable file must not stop the others; it stays in place
-                report.files.append(FileOutcome(path.name, FAILED, f"Lỗi: {path.name} — lỗi không mong đợi "
-                                                f"khi nạp ({exc}); tệp để nguyên cho lần sau."))
+        with db.loading(db_file):  # the app's next read snapshot: once, after the last file
+            for path in candidates(folder):
+                wait = waiting_reason(path, settle_seconds, time.time() if now is None else now)
+                if wait:
+                    report.files.append(FileOutcome(path.name, WAITING, f"Để lần sau: {path.name} — {wait}."))
+                    continue
+                try:
+                    report.files.append(_one(path, move, seen, db_file, loaded_by))
+                except TimeoutError:
+                    raise  # the warehouse is busy: the next run will try again
+                except Exception as exc:  # one unreadable file must not stop the others; it stays in place
+                    report.files.append(FileOutcome(path.name, FAILED, f"Lỗi: {path.name} — lỗi không mong đợi "
+                                                    f"khi nạp ({exc}); tệp để nguyên cho lần sau."))
     return report
 
 

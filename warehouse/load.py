@@ -296,7 +296,7 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
     """
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
-    with db.write_connection(db_file) as con:
+    with db.loading(db_file), db.write_connection(db_file) as con:
         previous = _duplicate(con, result.sha256, sheet, period)
         if previous is not None:
             return _record_duplicate(con, result, path, previous, loaded_by or _user())
@@ -316,7 +316,7 @@ def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding
     result = LoadResult(DUPLICATE, file_name or path.name, sha256 or sha256_of(path))
     _settle(result, table, findings, dict(timings or {}))
     by = loaded_by or _user()
-    with db.write_connection(db_file) as con:
+    with db.loading(db_file), db.write_connection(db_file) as con:
         previous = _duplicate(con, result.sha256, sheet, period)
         if previous is not None:
             return _record_duplicate(con, result, path, previous, by)
@@ -377,7 +377,7 @@ def retract(con: duckdb.DuckDBPyConnection, load_id: int, by: str | None = None)
 
 def retract_path(load_id: int, *, db_file: Path | None = None, by: str | None = None) -> str:
     """Retract a load in the warehouse file, holding the write lock only for the update."""
-    with db.write_connection(db_file) as con:
+    with db.loading(db_file), db.write_connection(db_file) as con:
         return retract(con, load_id, by=by)
 
 
