@@ -104,10 +104,64 @@ def big_file(rows: int = 50_000) -> Path:
     return path
 
 
+def unknown_names_file(rows: int = 50_000) -> Path:
+    """A BDHVS workbook of `rows` distinct commune names that no unit has (written once, kept in bench/out)."""
+    path = OUT / f"bdhvs_unknown_names_{rows}.xlsx"
+    if path.exists():
+        return path
+    import itertools
+
+    import openpyxl
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Báo cáo")
+    ws.append(["Tên xã", "Ngày số liệu", "Số học viên tham gia"])
+    names = itertools.product(national.SYLLABLES, national.SYLLABLES, ("Thượng", "Hạ", "Trung", "Đông", "Tây",
+                                                                        "Nam", "Bắc", "Mới", "Cũ", "Ngoài"), "ABCDEFGH")
+    for i, (a, b, c, d) in zip(range(rows), names, strict=False):
+        ws.append([f"Xã {a} {b} {c} {d}", "18/11/2025", 10 + i % 500])
+    wb.save(path)
+    return path
+
+
+def bench_unknown_names(base: Path, tmp: Path, repeat: int) -> None:
+    """A file of 50.000 distinct unknown commune names: read, every name refused with its suggestions."""
+    path = unknown_names_file()
+    parts: dict[str, list[float]] = {"read": [], "checks": [], "insert": [], "total": []}
+    for i in range(repeat):
+        target = tmp / f"unknown-{i}" / "warehouse.duckdb"
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(base, target)
+        t0 = time.perf_counter()
+        result = load.load_path(path, "bdhvs", db_file=target)
+        parts["total"].append(time.perf_counter() - t0)
+        assert result.status == load.REJECTED and any("gần nhất" in f.message for f in result.errors[:5]), \
+            [f.describe() for f in result.errors[:5]]
+        for k in ("read", "checks", "insert"):
+            parts[k].append(result.timings.get(k, 0.0))
+    notes = {"read": "names resolved, suggestions made", "checks": "great-expectations on the 50.000 rows",
+             "insert": "meta.loads with every finding, the original to quarantine/", "total": ""}
+    for k, v in parts.items():
+        record(f"50.000 unknown names refused: {k}", v, notes[k] or f"{len(result.errors)} findings")
+    index = load.known_communes(duckdb_connect(base))
+    names = [f"Xã Không Có {i}" for i in range(5000)]
+    t0 = time.perf_counter()
+    for name in names:
+        index.resolve_name(name)
+    record("suggestions (rapidfuzz): per distinct unknown name", [(time.perf_counter() - t0) / len(names)],
+           f"{len(index.by_key)} units")
+
+
+def duckdb_connect(path: Path):
+    import duckdb
+
+    return duckdb.connect(str(path), read_only=True)
+
+
 def bench_queries(seeded: Path, repeat: int, label: str = "sample") -> None:
     """Each page's queries straight on DuckDB, no Streamlit cache (what a first view after a load pays),
     on the views and on the app's snapshot where they are tables."""
-    from warehouse import models
 
     for kind, prepare in (("views", None), ("tables", db.prepare_snapshot)):
         _, con = db.Snapshots(seeded, prepare=prepare).connection()
@@ -157,12 +211,12 @@ def bench_loads(tmp: Path, repeat: int) -> Path:
     for path in sorted(load.SAMPLES_DIR.glob("*.xlsx")):
         bench_load(base, tmp, path, path.stem, repeat, path.name)
     bench_load(base, tmp, big_file(), "dvctt", max(1, repeat // 2), "50.000 rows × 12 columns")
+    bench_unknown_names(base, tmp, max(1, repeat // 2))
     return seeded
 
 
 def bench_snapshot(seeded: Path, repeat: int, label: str = "sample") -> None:
     """What the app does once after each load: copy the file, turn the views into tables."""
-    from warehouse import models
 
     def renew():
         shutil.rmtree(seeded.parent / ".snapshots", ignore_errors=True)

@@ -387,6 +387,7 @@ def resolve_communes(frame: pd.DataFrame, index: CommuneIndex | None, sheet: str
     name = _as_text(frame["commune_name"]) if "commune_name" in frame.columns else pd.Series("", index=frame.index)
     key = code + "\x1f" + name
     resolved: dict[str, tuple[str | None, Finding | None]] = {}
+    index.resolve_many(pd.unique(name))  # every distinct name once; the unknown ones' suggestions in one batch
     for pair in pd.unique(key):
         c, n = pair.split("\x1f")
         resolved[pair] = _resolve_one(index, c or None, n or None, sheet, 0, labels)
