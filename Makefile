@@ -17,14 +17,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # WAREHOUSE_OPEN_UPLOADS=1 unless set otherwise (README, "Quyền chuyên viên")
 run: $(VENV)/.installed
 	$(PY) -m warehouse seed --if-empty
+	$(PY) -m warehouse.db
 	@test -f .streamlit/secrets.toml || echo "Chưa có .streamlit/secrets.toml: chế độ một người dùng, ai mở ứng dụng cũng tải lên được."
 	WAREHOUSE_OPEN_UPLOADS=$${WAREHOUSE_OPEN_UPLOADS-$$(test -f .streamlit/secrets.toml || echo 1)} \
 		$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
+# the read snapshot is prepared before the server starts (python -m warehouse.db), so no first viewer waits.
 # development: as `make run`, with what the production profile of .streamlit/config.toml turns off (the file
 # watcher, rerun on save, a full garbage collection after every script run): an edited page shows at once
 dev: $(VENV)/.installed
 	$(PY) -m warehouse seed --if-empty
+	$(PY) -m warehouse.db
 	WAREHOUSE_OPEN_UPLOADS=$${WAREHOUSE_OPEN_UPLOADS-$$(test -f .streamlit/secrets.toml || echo 1)} \
 		$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false \
 		--server.fileWatcherType auto --server.runOnSave true --runner.postScriptGC true
