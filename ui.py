@@ -20,6 +20,7 @@ import streamlit as st
 
 from warehouse import db, formatting, metrics, models, queries
 from warehouse.findings import ERROR, Finding
+from warehouse.plans import PROVINCE
 from warehouse.queries import PEER_MEASURES, Con  # noqa: F401 (PEER_MEASURES: the profile's peer table)
 
 # isort: split
@@ -221,9 +222,9 @@ def commune_trends(cur: Con, commune_code: str) -> pd.DataFrame:
 
 
 @cached
-def indicator_counts(cur: Con, year: int, commune_code: str | None = None) -> dict:
-    """The plan's indicators of a year for the province or one commune, each counted once: met, judged, not_due."""
-    return queries.indicator_counts(cur, year, commune_code)
+def indicator_counts(cur: Con, year: int, commune_code: str | None = None, plan: str | None = None) -> dict:
+    """The indicators of a year for the province or one commune, each counted once: met, judged, not_due."""
+    return queries.indicator_counts(cur, year, commune_code, plan)
 
 
 @cached
@@ -239,33 +240,39 @@ def commune_peers(cur: Con, commune_code: str) -> pd.DataFrame:
 
 
 @cached
-def target_years(cur: Con) -> list[int]:
-    """The years the plan sets targets for, ascending."""
-    return queries.target_years(cur)
+def plans(cur: Con) -> dict[str, str]:
+    """The plans loaded, the province's first: plan_unit → 'Toàn tỉnh' or the unit whose own plan it is."""
+    return queries.plans(cur)
 
 
 @cached
-def target_summary(cur: Con, year: int) -> pd.DataFrame:
-    """The plan's indicators with a target in `year`: the province's attainment and how many communes meet it."""
-    return queries.target_summary(cur, year)
+def target_years(cur: Con, plan: str = PROVINCE) -> list[int]:
+    """The years a plan sets targets for, ascending."""
+    return queries.target_years(cur, plan)
 
 
 @cached
-def target_history(cur: Con, indicator_code: str, metric: str) -> pd.DataFrame:
+def target_summary(cur: Con, year: int, plan: str = PROVINCE) -> pd.DataFrame:
+    """A plan's indicators with a target in `year`: its unit's attainment and how many communes meet it."""
+    return queries.target_summary(cur, year, plan)
+
+
+@cached
+def target_history(cur: Con, indicator_code: str, metric: str, plan: str = PROVINCE) -> pd.DataFrame:
     """One tracked indicator's targets across years with the province's and communes' attainment."""
-    return queries.target_history(cur, indicator_code, metric)
+    return queries.target_history(cur, indicator_code, metric, plan)
 
 
 @cached
-def target_communes(cur: Con, indicator_code: str, metric: str, year: int) -> pd.DataFrame:
-    """Every current commune's actual against one target, furthest below first."""
-    return queries.target_communes(cur, indicator_code, metric, year)
+def target_communes(cur: Con, indicator_code: str, metric: str, year: int, plan: str = PROVINCE) -> pd.DataFrame:
+    """Every commune the plan judges against one target, furthest below first."""
+    return queries.target_communes(cur, indicator_code, metric, year, plan)
 
 
 @cached
-def plan_matrix(cur: Con) -> pd.DataFrame:
-    """The whole plan as its appendix is written (indicator × year)."""
-    return queries.plan_matrix(cur)
+def plan_matrix(cur: Con, plan: str = PROVINCE) -> pd.DataFrame:
+    """A whole plan as its appendix is written (indicator × year)."""
+    return queries.plan_matrix(cur, plan)
 
 
 @cached
@@ -440,12 +447,13 @@ def save_upload(uploaded) -> Path:
     return uploads.save(uploaded.getvalue(), uploaded.name, db.db_path())
 
 
-def load_checked(path: Path, table, findings, *, file_name: str, loaded_by: str, period: dict | None):
+def load_checked(path: Path, table, findings, *, file_name: str, loaded_by: str, period: dict | None,
+                 unit: str | None = None):
     """Write the upload the page already read and checked (no second read); the waiting copy goes."""
     from warehouse import load
 
     result = load.write_checked(path, table, findings, file_name=file_name, loaded_by=loaded_by,
-                                sheet=table.sheet if table is not None else None, period=period)
+                                sheet=table.sheet if table is not None else None, period=period, unit=unit)
     discard_upload(path)  # the original is archived with its load
     return result
 
@@ -457,11 +465,12 @@ def discard_upload(path: Path) -> None:
     uploads.discard(path, db.db_path())
 
 
-def check_upload(path, dataset: str | None, *, sheet: str | None = None, period: dict | None = None):
-    """Read and validate an uploaded file once per (file, dataset, sheet, period, generation)."""
+def check_upload(path, dataset: str | None, *, sheet: str | None = None, period: dict | None = None,
+                 unit: str | None = None):
+    """Read and validate an uploaded file once per (file, dataset, sheet, period, plan's unit, generation)."""
     from warehouse import load
 
-    key = ("upload_check", str(path), dataset, sheet, tuple(sorted((period or {}).items())), generation())
+    key = ("upload_check", str(path), dataset, sheet, tuple(sorted((period or {}).items())), unit, generation())
     checks = st.session_state.setdefault("upload_checks", {})
     if key not in checks:
         _, con = snapshots().connection()
@@ -471,7 +480,7 @@ def check_upload(path, dataset: str | None, *, sheet: str | None = None, period:
         finally:
             cursor.close()
         try:
-            table, findings, _ = load.check_file(path, dataset, communes, sheet=sheet, period=period)
+            table, findings, _ = load.check_file(path, dataset, communes, sheet=sheet, period=period, unit=unit)
         except Exception as exc:  # a file we could not foresee: say so, never a traceback
             table, findings = None, [Finding(ERROR, f"Không đọc được tệp: {exc}", rule="read")]
         while len(checks) >= 4:  # the preview with and without a typed period, for a sheet or two
@@ -480,20 +489,22 @@ def check_upload(path, dataset: str | None, *, sheet: str | None = None, period:
     return checks[key]
 
 
-def record_refusal(path: Path, table, findings, *, file_name: str, period: dict | None) -> int | None:
-    """Record a refused upload in meta.loads (its original in quarantine) once per file, sheet and period
-    of this session; a table that only lacks the period the analyst is about to type is not refused yet."""
+def record_refusal(path: Path, table, findings, *, file_name: str, period: dict | None,
+                   unit: str | None = None) -> int | None:
+    """Record a refused upload in meta.loads (its original in quarantine) once per file, sheet, period and plan's
+    unit of this session; a table that only lacks the period or the plan's unit the analyst is about to give is
+    not refused yet."""
     import access
     from warehouse import load
 
     errors = [f for f in findings if f.severity == ERROR]
-    if not errors or all(f.rule == "period_missing" for f in errors):
+    if not errors or all(f.rule in ("period_missing", "plan_unit") for f in errors):
         return None
-    key = (str(path), table.sheet if table is not None else None, tuple(sorted((period or {}).items())))
+    key = (str(path), table.sheet if table is not None else None, tuple(sorted((period or {}).items())), unit)
     recorded = st.session_state.setdefault("upload_refusals", {})
     if key not in recorded:
         result = load.write_checked(path, table, findings, file_name=file_name, loaded_by=access.analyst_name(),
-                                    sheet=key[1], period=period)
+                                    sheet=key[1], period=period, unit=unit)
         recorded[key] = result.load_id
     return recorded[key]
 

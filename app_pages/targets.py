@@ -17,24 +17,30 @@ TABLE_ROWS = 300
 STATUS_COLORS = {"Đạt": "color: #1b7f3b; font-weight: 600", "Chưa đạt": "color: #c62828; font-weight: 600",
                  ui.UNTRACKED: "color: #757575"}
 
-years = ui.target_years()
-if not years:
+plans = ui.plans()
+if not plans:
     st.info("Chưa có bộ dữ liệu chỉ tiêu. Hãy tải phụ lục chỉ tiêu của kế hoạch lên ở trang «Tải dữ liệu lên».",
             icon=":material/info:")
     st.stop()
+whose = st.selectbox("Kế hoạch", list(plans), index=list(plans).index(ui.param_choice("plan", list(plans), next(iter(plans)))),
+                     key="targets_plan", format_func=lambda u: "Kế hoạch của tỉnh" if u == ui.PROVINCE else f"Kế hoạch riêng của {plans[u]}")
+judged_whom = ("toàn tỉnh và từng xã, phường, đặc khu" if whose == ui.PROVINCE
+               else f"riêng {plans[whose]} (kế hoạch của đơn vị, không áp cho đơn vị khác)")
+st.caption(f"Chỉ tiêu của kế hoạch này được đánh giá cho {judged_whom}.")
+years = ui.target_years(whose)
 plan = ui.plan_year()
 default_year = plan["target_year"] if plan["target_year"] in years else years[0]
 year = st.selectbox("Năm chỉ tiêu", years, index=years.index(ui.param_choice("year", years, default_year)),
                     key="targets_year", format_func=lambda y: f"Đến năm {y}")
 
 # ---------------------------------------------------------------- the year's indicators
-summary = ui.target_summary(year)
+summary = ui.target_summary(year, whose)
 table = ui.summary_table(summary)
 tracked = summary[summary["is_tracked"]]
-counts = ui.indicator_counts(year)
+counts = ui.indicator_counts(year, None if whose == ui.PROVINCE else whose, whose)
 st.subheader(f"Các chỉ tiêu đến năm {year}")
 st.caption(f"{summary['indicator_code'].nunique()} chỉ tiêu; {tracked['indicator_code'].nunique()} chỉ tiêu có số đo "
-           f"trong kho ({len(tracked)} số đo), toàn tỉnh đạt {counts['met']}/{counts['judged']} chỉ tiêu đánh giá được"
+           f"trong kho ({len(tracked)} số đo), {'toàn tỉnh' if whose == ui.PROVINCE else plans[whose]} đạt {counts['met']}/{counts['judged']} chỉ tiêu đánh giá được"
            + (f", {counts['not_due']} chưa đến hạn" if counts["not_due"] else "")
            + (f", {counts['unjudged']} chỉ có số đo gần đúng (không đánh giá)" if counts["unjudged"] else "")
            + ". Các chỉ tiêu khác chưa có số liệu trong kho: được liệt kê, không ước đoán.")
@@ -62,7 +68,7 @@ choice = st.selectbox(
     format_func=lambda o: f"{o.split('|')[0]}. {names[o.split('|')[0]]} — đo bằng: {ui.get_metric(o.split('|')[1]).label}",
 )
 indicator_code, metric_name = choice.split("|")
-ui.set_params(year=year, indicator=indicator_code, measure=metric_name)
+ui.set_params(plan=whose, year=year, indicator=indicator_code, measure=metric_name)
 metric = ui.get_metric(metric_name)
 row = tracked[(tracked["indicator_code"] == indicator_code) & (tracked["metric"] == metric_name)].iloc[0]
 target = ui.target_text(row)
@@ -73,7 +79,7 @@ st.markdown(f"**Mục tiêu đến năm {year}: {target}** · đo bằng: {metri
 if not pd.isna(row["responsible_unit"]):
     st.caption(f"Cơ quan chủ trì: {ui.md_text(row['responsible_unit'])}")
 
-history = ui.target_history(indicator_code, metric_name)
+history = ui.target_history(indicator_code, metric_name, whose)
 per_year = pd.DataFrame({
     "Năm": history["year"].astype(str),
     "Mục tiêu": [ui.target_text(r) for _, r in history.iterrows()],
@@ -125,7 +131,7 @@ with right:
     st.altair_chart(chart.configure(locale=ui.VEGA_LOCALE), width="stretch")
 
 # ---------------------------------------------------------------- every commune against the target
-communes = ui.target_communes(indicator_code, metric_name, year)
+communes = ui.target_communes(indicator_code, metric_name, year, whose)
 judged = communes.dropna(subset=["actual"])
 n_met = int(judged["met"].eq(True).fillna(False).sum())
 st.subheader(f"Các xã so với mục tiêu: {n_met}/{len(judged)} đạt")
@@ -181,4 +187,4 @@ if len(missing):
     st.caption(f"Chưa có số liệu ({len(missing)} đơn vị): {names}.")
 
 with st.expander("Toàn bộ chỉ tiêu của kế hoạch, theo năm"):
-    st.dataframe(ui.plan_matrix(), hide_index=True, placeholder="–", width="stretch")
+    st.dataframe(ui.plan_matrix(whose), hide_index=True, placeholder="–", width="stretch")

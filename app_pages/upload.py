@@ -24,7 +24,7 @@ if uploaded is None:
 dataset = None if choice == AUTO else choice
 path = ui.save_upload(uploaded)
 if st.session_state.get("upload_path") != str(path):  # a new file: forget the sheet and period chosen for the last
-    for stale in ("upload_sheet", "upload_period", "upload_period_sheet"):
+    for stale in ("upload_sheet", "upload_period", "upload_period_sheet", "upload_unit"):
         st.session_state.pop(stale, None)
     st.session_state["upload_path"] = str(path)
 
@@ -41,6 +41,14 @@ def typed_period(table) -> tuple[dict | None, str | None]:
         return None, str(exc)
 
 
+def chosen_unit(table) -> str | None:
+    """Whose plan the analyst chose, when it differs from what the title says (targets only)."""
+    unit = st.session_state.get("upload_unit", AUTO)
+    if table is None or table.dataset != "targets" or unit in (AUTO, table.plan_unit):
+        return None
+    return unit
+
+
 with st.spinner("Đang đọc và kiểm tra tệp…"):
     sheet = st.session_state.get("upload_sheet")
     table, findings = ui.check_upload(path, dataset, sheet=sheet)
@@ -50,6 +58,9 @@ with st.spinner("Đang đọc và kiểm tra tệp…"):
     period, period_error = typed_period(table)
     if period:
         table, findings = ui.check_upload(path, dataset, sheet=sheet, period=period)
+    unit = chosen_unit(table)
+    if unit:
+        table, findings = ui.check_upload(path, dataset, sheet=sheet, period=period, unit=unit)
 
 
 FORMATS = {"int": ui.number, "num": lambda v: ui.number(v, 2), "pct": ui.percent,
@@ -90,6 +101,25 @@ def show_period(table, findings) -> None:
         st.error(ui.md_text(period_error), icon=":material/error:")
 
 
+def show_plan_unit(table) -> None:
+    """Whose plan the targets are, as read from the title, for the analyst to confirm or change."""
+    if table.dataset != "targets":
+        return
+    units = ui.current_communes().set_index("commune_code")["commune_name"].to_dict()
+    if table.plan_unit_source == "title":
+        st.info(f"Kế hoạch của **{ui.md_text(table.plan_unit_name)}**, đọc từ tiêu đề «{ui.md_text(table.plan_unit_text)}»: "
+                "chỉ tiêu được đánh giá cho " + ("toàn tỉnh và từng xã." if table.plan_unit == ui.PROVINCE else
+                                                 "riêng đơn vị này.") + " Chọn đơn vị khác nếu sai.",
+                icon=":material/flag:")
+    elif table.plan_unit is None:
+        st.warning("Tiêu đề không cho biết đây là kế hoạch của tỉnh hay của đơn vị nào: hãy chọn.", icon=":material/flag:")
+    read = {AUTO: f"Theo tiêu đề ({table.plan_unit_name})" if table.plan_unit_source == "title" else "Chưa chọn"}
+    names = {**read, ui.PROVINCE: "Tỉnh (kế hoạch của UBND tỉnh)", **units}
+    st.selectbox("Kế hoạch của đơn vị", list(names), key="upload_unit", format_func=names.get,
+                 help="Kế hoạch của tỉnh được đánh giá cho toàn tỉnh và từng xã; kế hoạch riêng của một xã, phường, "
+                      "đặc khu chỉ cho đơn vị đó.")
+
+
 if table is not None:
     ds = ui.get_dataset(table.dataset)
     st.subheader(f"Bảng đọc được: {ds.title}")
@@ -101,6 +131,7 @@ if table is not None:
     st.caption(f"Trang tính «{ui.md_text(table.sheet)}» ({len(table.sheet_names)} trang tính trong tệp), tiêu đề cột ở "
                f"{header_rows}, {table.rows} dòng số liệu.")
     show_period(table, findings)
+    show_plan_unit(table)
     mapping = pd.DataFrame(
         [(header, ds.column(col).label if not col.startswith("year:") else "Năm " + col[5:], col)
          for col, header in table.headers.items()],
@@ -116,7 +147,7 @@ if table is not None:
 
 errors = [f for f in findings if f.severity == "error"]
 warnings = [f for f in findings if f.severity == "warning"]
-refused = ui.record_refusal(path, table, findings, file_name=uploaded.name, period=period)
+refused = ui.record_refusal(path, table, findings, file_name=uploaded.name, period=period, unit=unit)
 if table is None and errors:  # the file itself was refused: the whole reason, not a cut-off table cell
     st.error(ui.md_text(errors[0].message), icon=":material/block:")
 elif findings:
@@ -135,6 +166,7 @@ if not findings:
 if st.button("Nạp vào kho", type="primary", icon=":material/database_upload:", key="upload_load"):
     loaded_by = access.require_analyst("upload_load_auth")  # checked again when clicked
     with st.spinner("Đang nạp…"):
-        result = ui.load_checked(path, table, findings, file_name=uploaded.name, loaded_by=loaded_by, period=period)
+        result = ui.load_checked(path, table, findings, file_name=uploaded.name, loaded_by=loaded_by, period=period,
+                                 unit=unit)
     (st.success if result.ok else st.error)(ui.md_text(result.summary()))  # the file name is the sender's
     st.cache_data.clear()

@@ -111,7 +111,8 @@ def test_choices_go_to_the_url(app):
 
 def test_a_range_target_is_drawn_as_a_band(app, seeded_copy, make_xlsx):
     rows = [["STT", "Tên chỉ tiêu", "Đơn vị", "Đến hết năm 2025"], ["1.1", "Tỷ lệ phủ sóng 5G trên địa bàn", "%", "75-80"]]
-    result = load.load_path(make_xlsx(rows, "chi_tieu.xlsx"), "targets", db_file=seeded_copy, loaded_by="test")
+    result = load.load_path(make_xlsx(rows, "chi_tieu.xlsx"), "targets", db_file=seeded_copy, loaded_by="test",
+                            unit="tỉnh")  # the province's plan: its targets are the compare page's lines
     assert result.status == load.LOADED, result.summary()
     at = app(db=seeded_copy, metric="coverage_5g_pct", period="2025-11-30")
     assert "chỉ tiêu đến năm 2025: 75–80 %" in captions(at)

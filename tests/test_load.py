@@ -116,9 +116,9 @@ def test_cli_retract_unknown_load_says_so(db_file):
 def test_cli_seed_twice_build_and_check(tmp_path):
     db_file = tmp_path / "fresh" / "warehouse.duckdb"
     first = run_cli(db_file, "seed")
-    assert first.returncode == 0 and first.stdout.count("Đã nạp") == 5
+    assert first.returncode == 0 and first.stdout.count("Đã nạp") == 6
     second = run_cli(db_file, "seed")
-    assert second.returncode == 0 and second.stdout.count("đã được nạp trước đó") == 5
+    assert second.returncode == 0 and second.stdout.count("đã được nạp trước đó") == 6
     assert run_cli(db_file, "seed", "--if-empty").returncode == 0
     built = run_cli(db_file, "build")
     assert built.returncode == 0 and "mart_commune_metrics" in built.stdout

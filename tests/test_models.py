@@ -114,8 +114,8 @@ def test_bdhvs_rank_change_and_per_population(con):
 ])
 def test_target_text_parsing(con, text, comparator, low, high):
     add_load(con, 2, "targets")
-    con.execute("insert into raw.targets (indicator_code, indicator_name, year, target_text, load_id) "
-                "values ('1.1', 'Tỷ lệ phủ sóng 5G trên địa bàn', 2025, ?, 2)", [text])
+    con.execute("insert into raw.targets (plan_unit, indicator_code, indicator_name, year, target_text, load_id) "
+                "values ('province', '1.1', 'Tỷ lệ phủ sóng 5G trên địa bàn', 2025, ?, 2)", [text])
     row = con.execute("select comparator, target_value, target_upper from stg_targets").fetchone()
     assert row == ((comparator, low, high) if comparator else None)
 
@@ -125,8 +125,8 @@ def test_target_text_parsing(con, text, comparator, low, high):
 ])
 def test_attainment_for_province_and_commune(con, text, actual, met, gap):
     add_load(con, 2, "targets")
-    con.execute("insert into raw.targets (indicator_code, indicator_name, year, target_text, load_id) "
-                "values ('3.5', 'Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến', 2025, ?, 2)", [text])
+    con.execute("insert into raw.targets (plan_unit, indicator_code, indicator_name, year, target_text, load_id) "
+                "values ('province', '3.5', 'Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến', 2025, ?, 2)", [text])
     add_load(con, 3, "dvctt")
     add_dvctt(con, 3, [("00001", 1000, round(actual * 10), 1, 1)])
     rows = con.execute("""
@@ -140,9 +140,9 @@ def test_attainment_for_province_and_commune(con, text, actual, met, gap):
 # ---------------------------------------------------------------- leader's view: targets, trends, plan year
 
 
-def add_target(con, load_id, code, name, year, text):
-    con.execute("insert into raw.targets (indicator_code, indicator_name, unit, year, target_text, load_id) "
-                "values (?, ?, '%', ?, ?, ?)", [code, name, year, text, load_id])
+def add_target(con, load_id, code, name, year, text, plan="province"):
+    con.execute("insert into raw.targets (plan_unit, indicator_code, indicator_name, unit, year, target_text, load_id) "
+                "values (?, ?, ?, '%', ?, ?, ?)", [plan, code, name, year, text, load_id])
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -297,13 +297,24 @@ def test_sample_attainment_2025(seeded_con):
     assert rows["digitized_dossiers_pct"] == (100.0, True)
     assert rows["full_online_rate_pct"] == (99.7, None)  # 3.4 counts procedures, the measure dossiers: not judged
     online = seeded_con.execute("""
-        select communes_met, communes_with_data from mart_target_summary where indicator_code = '3.5' and year = 2025
+        select communes_met, communes_with_data from mart_target_summary
+        where plan_unit = 'province' and indicator_code = '3.5' and year = 2025
     """).fetchone()
     raw = seeded_con.execute("""
         select count(*) filter (where 100.0 * received_online / received_total >= 70), count(*)
         from stg_dvctt where period_end = date '2025-10-30'
     """).fetchone()
     assert online == raw == (73, 96)
+
+
+def test_a_units_own_plan_is_judged_for_that_unit_only(seeded_con):
+    """Lý Sơn's appendix (report 001) judges Lý Sơn; the (sample) province plan judges the province and all 96."""
+    rows = seeded_con.execute("""
+        select plan_unit, plan_name, scope, count(distinct coalesce(commune_code, '')) from mart_target_attainment
+        where year = 2025 and indicator_code = '3.5' group by all order by all
+    """).fetchall()
+    assert rows == [("21548", "Đặc khu Lý Sơn", "commune", 1), ("province", "Toàn tỉnh", "commune", 96),
+                    ("province", "Toàn tỉnh", "province", 1)]
 
 
 def test_bdhvs_movement_is_since_the_previous_snapshot(seeded_con):

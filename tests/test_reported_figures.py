@@ -112,3 +112,41 @@ def test_qualified_values_keep_their_word_and_are_never_ranked_or_judged(db_file
     assert measure(db_file, MO_CAY, "online_rate_pct", "value, qualifier, rank") == (62.0, "≈", None)
     assert measure(db_file, "21400", "online_rate_pct", "value, qualifier, rank") == (75.0, ">", None)
     assert measure(db_file, "21433", "online_rate_pct", "value, qualifier, rank, units_ranked") == (80.0, None, 1, 1)
+
+
+# ---------------------------------------------------------------- whose plan
+
+PLAN = [["STT", "Tên chỉ tiêu", "Đơn vị", "Đến hết năm 2025", "Đến năm 2030"],
+        ["3.5", "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến", "%", "≥70", "≥85"]]
+
+
+@pytest.mark.parametrize("letterhead, unit", [
+    (["ỦY BAN NHÂN DÂN", "XÃ MỎ CÀY"], MO_CAY),
+    (["(Kèm theo Quyết định ban hành Kế hoạch hành động số /QĐ-UBND ngày /7/2025 của UBND đặc khu)"], LY_SON),
+    (["UBND TỈNH QUẢNG NGÃI", "KẾ HOẠCH CHUYỂN ĐỔI SỐ"], "province"),
+])
+def test_a_plans_unit_is_read_from_its_letterhead(db_file, make_xlsx, letterhead, unit):
+    result = loaded(make_xlsx([[line] for line in letterhead] + PLAN), db_file, "targets")
+    assert result.table.plan_unit == unit and "đọc từ tiêu đề" in result.summary()
+    judged = mart(db_file, "select scope, count(distinct commune_code) from mart_target_attainment group by all order by all")
+    assert judged == ([("commune", 96), ("province", 0)] if unit == "province" else [("commune", 1)])
+
+
+def test_a_plan_without_a_letterhead_is_refused_until_its_unit_is_given(db_file, make_xlsx, tmp_path):
+    path = make_xlsx([["KẾ HOẠCH CHUYỂN ĐỔI SỐ NĂM 2025"]] + PLAN)
+    refused = load.load_path(path, "targets", db_file=db_file, loaded_by="test")
+    assert refused.status == load.REJECTED
+    assert [f.rule for f in refused.errors] == ["plan_unit"] and "--unit" in refused.errors[0].message
+    given = load.load_path(path, "targets", db_file=db_file, loaded_by="test", unit="Xã Mỏ Cày")
+    assert given.status == load.LOADED and given.table.plan_unit == MO_CAY
+
+
+def test_a_commune_plan_target_not_yet_due_is_not_missed(db_file, make_xlsx):
+    """Mỏ Cày's own plan, 3.5 ≥ 85 % by 2030, with 2025 data at 86,6 %: met; ≥ 90 % by 2030: not due yet."""
+    plan = [["ỦY BAN NHÂN DÂN XÃ MỎ CÀY"], PLAN[0], ["3.5", PLAN[1][1], "%", "≥70", "≥90"]]
+    loaded(make_xlsx(plan), db_file, "targets")
+    header = ["Mã xã", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến"]
+    loaded(make_xlsx([TITLE, [], header, [MO_CAY, 3781, 3276]], "dvctt.xlsx"), db_file)
+    rows = mart(db_file, """select year, status, met, round(progress_pct) from mart_target_attainment
+                            where commune_code = ? order by year""", [MO_CAY])
+    assert rows == [(2025, "met", True, 124.0), (2030, "not_due", None, 96.0)]

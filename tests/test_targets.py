@@ -28,7 +28,7 @@ def test_defaults_to_the_plan_year_and_writes_the_view_to_the_url(targets):
     at = targets()
     assert at.selectbox(key="targets_year").value == 2025
     assert at.selectbox(key="targets_indicator").value == "1.1|coverage_5g_pct"
-    assert dict(at.query_params) == {"year": "2025", "indicator": "1.1", "measure": "coverage_5g_pct"}
+    assert dict(at.query_params) == {"plan": "province", "year": "2025", "indicator": "1.1", "measure": "coverage_5g_pct"}
     assert "Các xã so với mục tiêu: 3/96 đạt" in [s.value for s in at.subheader]
 
 

@@ -38,7 +38,8 @@ def cmd_load(args) -> int:
     if not path.is_file():
         print(f"Không tìm thấy tệp '{path}'.", file=sys.stderr)
         return 2
-    result = load.load_path(path, args.dataset, loaded_by=args.user, sheet=args.sheet, period=args.period)
+    result = load.load_path(path, args.dataset, loaded_by=args.user, sheet=args.sheet, period=args.period,
+                            unit=args.unit)
     if result.dataset and args.dataset is None:
         print(f"Nhận diện bộ dữ liệu: {result.dataset} ({datasets.get(result.dataset).title})")
     _print_result(result)
@@ -201,6 +202,8 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--sheet", default=None, help="tên trang tính cần nạp (mặc định: trang có bảng khớp nhất)")
     load.add_argument("--period", default=None,
                       help="kỳ báo cáo khi bảng không có cột kỳ: 01/07/2025-30/10/2025, 11/2025 hoặc 18/11/2025")
+    load.add_argument("--unit", default=None,
+                      help="kế hoạch (chỉ tiêu) của đơn vị nào: 'tỉnh', hoặc tên/mã xã; mặc định: đọc từ tiêu đề")
     load.set_defaults(fn=cmd_load)
     load_dir = sub.add_parser("load-dir", help="nạp mọi tệp mới của một thư mục")
     load_dir.add_argument("dir")

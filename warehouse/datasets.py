@@ -243,8 +243,10 @@ TARGETS = Dataset(
     name="targets",
     title="Chỉ tiêu kế hoạch",
     short="Chỉ tiêu",
-    key=("indicator_code", "year"),
+    key=("plan_unit", "indicator_code", "year"),
     columns=(
+        # whose plan: 'province' or a commune's code, from the letterhead or as the analyst confirms it (plans.py)
+        _c("plan_unit", "code", "Kế hoạch của đơn vị", "Đơn vị ban hành kế hoạch", "Kế hoạch của"),
         _c("indicator_code", "text", "STT", "Mã chỉ tiêu", "Số TT", "TT"),
         _c("indicator_name", "text", "Tên chỉ tiêu", "Chỉ tiêu", "Nội dung chỉ tiêu"),
         _c("unit", "text", "Đơn vị", "Đơn vị tính", "ĐVT"),

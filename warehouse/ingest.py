@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse import formatting, layout, plausible, reported, sources, values
+from warehouse import formatting, layout, plans, plausible, reported, sources, values
 from warehouse.communes import CommuneIndex
 from warehouse.datasets import Dataset
 from warehouse.findings import ERROR, WARNING, Finding
@@ -47,6 +47,10 @@ class Table:
     sheet_names: list[str] = field(default_factory=list)
     matching_sheets: list[str] = field(default_factory=list)
     qualifiers: list[tuple[int, str, str, str]] = field(default_factory=list)  # (source_row, column, '>'|'<'|'≈', as written)
+    plan_unit: str | None = None  # a plan's unit (plans.PROVINCE or a commune code); targets only
+    plan_unit_source: str | None = None  # "title" | "given" | "column"
+    plan_unit_text: str | None = None  # the letterhead it was read from
+    plan_unit_name: str | None = None  # 'tỉnh' or the unit's name: 'Đặc khu Lý Sơn'
 
     @property
     def rows(self) -> int:
@@ -103,11 +107,13 @@ def find_header(sheets: list[Sheet], dataset: str | None) -> tuple[Dataset, Shee
 
 
 def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | None = None, *,
-               sheet: str | None = None, period: dict[str, date] | str | None = None) -> Table:
+               sheet: str | None = None, period: dict[str, date] | str | None = None,
+               unit: str | None = None) -> Table:
     """Read, map and conform one file. Raises IngestError when the file or its table cannot be read.
 
     `sheet` picks the sheet (else the best-matching one); `period` (the dataset's period columns,
-    or text as an analyst types it) fills the period for every row when the table has no period column.
+    or text as an analyst types it) fills the period for every row when the table has no period column;
+    `unit` (a plan's: 'tỉnh', a code or a name) says whose plan a targets table is, else its letterhead does.
     """
     path = Path(path)
     source = sources.open_source(path)
@@ -127,6 +133,10 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     findings += parse_findings
     frame, used, period_source, period_text, period_findings = apply_period(ds, frame, found, period, name)
     findings += period_findings
+    plan = PlanUnit()
+    if ds.name == "targets":
+        frame, plan, plan_findings = apply_plan_unit(found, frame, unit, communes, name)
+        findings += plan_findings
     findings += plausible.date_findings(ds, frame, name, labels, period_source)
     if ds.has_commune:
         frame, commune_findings = resolve_communes(frame, communes, name, labels)
@@ -140,7 +150,9 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     return Table(ds.name, name, found.header_row, frame, headers, ignored, findings,
                  header_rows=found.bottom - found.top + 1, period=used, period_source=period_source,
                  period_text=period_text, skipped_rows=rows.skipped, sheet_names=[s.name for s in sheets],
-                 matching_sheets=matching, qualifiers=qualifiers)
+                 matching_sheets=matching, qualifiers=qualifiers, plan_unit=plan.unit,
+                 plan_unit_source=plan.source, plan_unit_text=plan.text,
+                 plan_unit_name=plans.whose(plan.unit, communes) if plan.unit else None)
 
 
 def _locate(path: Path, source: sources.Source, sheets: list[Sheet], dataset: str | None,
@@ -492,6 +504,38 @@ def _period_vi(period: dict[str, date]) -> str:
     if "period" in period:
         return f"tháng {period['period']:%m/%Y}"
     return f"ngày {period['snapshot_date']:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class PlanUnit:
+    unit: str | None = None
+    source: str | None = None  # "given" | "title" | "column"
+    text: str | None = None
+
+
+def apply_plan_unit(found: layout.Layout, frame: pd.DataFrame, unit: str | None, communes: CommuneIndex | None,
+                    sheet: str) -> tuple[pd.DataFrame, PlanUnit, list[Finding]]:
+    """Whose plan the targets are: `unit` as the analyst gives it, else the letterhead above the table
+    (plans.unit_in_lines; the upload page and the command line say what was read); an error when neither tells."""
+    if "plan_unit" in frame.columns and frame["plan_unit"].notna().all():
+        return frame, PlanUnit(None, "column"), []
+    known = communes or CommuneIndex([])
+    if unit:
+        try:
+            plan = PlanUnit(plans.resolve(unit, known), "given")
+        except ValueError as exc:
+            return frame, PlanUnit(), [Finding(ERROR, str(exc), sheet, None, "Kế hoạch của đơn vị", unit, rule="plan_unit")]
+    else:
+        lines = [values.clean_text(cell) for row in found.sheet.rows[:found.top] for cell in row if isinstance(cell, str)]
+        read, text = plans.unit_in_lines([line for line in lines if line], known)
+        if read is None:
+            return frame, PlanUnit(), [Finding(
+                ERROR, "không rõ đây là kế hoạch của tỉnh hay của đơn vị nào (tiêu đề không ghi 'UBND tỉnh', "
+                       "'UBND xã …'). Hãy chọn đơn vị ở ô 'Kế hoạch của đơn vị' trên trang tải lên, hoặc ghi "
+                       "--unit 'tỉnh' / --unit 'Xã Mỏ Cày' khi dùng dòng lệnh", sheet, None, "Kế hoạch của đơn vị",
+                rule="plan_unit")]
+        plan = PlanUnit(read, "title", text)
+    return frame.assign(plan_unit=plan.unit), plan, []
 
 
 TOTAL_VI = {"total": "dòng tổng cộng", "subtotal": "dòng cộng", "group": "dòng nhóm"}

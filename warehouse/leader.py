@@ -105,10 +105,12 @@ def target_text(row) -> str:
 
 
 def commune_targets_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """One commune's targets of a year (queries.commune_targets): met or missed, by how much."""
+    """One commune's targets of a year (queries.commune_targets), the province's plan's and its own: met or missed,
+    by how much."""
     rows = []
     for _, r in frame.iterrows():
         rows.append({
+            "Kế hoạch": "của tỉnh" if r["plan_unit"] == "province" else "riêng của đơn vị",
             "Chỉ tiêu": f"{r['indicator_code']}. {r['indicator_name']}",
             "Đo bằng": _label(r["metric"]) + (" (gần đúng)" if r["is_proxy"] else ""),
             "Mục tiêu": target_text(r),
@@ -116,7 +118,7 @@ def commune_targets_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Kết quả": metrics.status_label(r["status"]),
             "Còn thiếu": _still_to_go(r),
         })
-    return pd.DataFrame(rows, columns=["Chỉ tiêu", "Đo bằng", "Mục tiêu", "Thực tế", "Kết quả", "Còn thiếu"])
+    return pd.DataFrame(rows, columns=["Kế hoạch", "Chỉ tiêu", "Đo bằng", "Mục tiêu", "Thực tế", "Kết quả", "Còn thiếu"])
 
 
 def qualified(text: str, qualifier: object) -> str:

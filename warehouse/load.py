@@ -29,6 +29,9 @@ from warehouse.findings import ERROR, Finding, errors, sort_key, warnings
 
 REFERENCE_COMMUNES = db.PROJECT_ROOT / "data" / "reference" / "communes.csv"
 SAMPLES_DIR = db.PROJECT_ROOT / "data" / "samples"
+# (file, dataset) of the sample data (warehouse/samples.py writes them); each plan's unit is read from its title
+SAMPLE_FILES = (("broadband.xlsx", "broadband"), ("dvctt.xlsx", "dvctt"), ("bdhvs.xlsx", "bdhvs"),
+                ("targets.xlsx", "targets"), ("targets_tinh.xlsx", "targets"))
 
 LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
 PART_SUFFIX = ".part"  # an original being archived, named for good only once its load committed
@@ -66,9 +69,19 @@ class LoadResult:
             return f"Tệp '{self.file_name}' đã được nạp trước đó (lần nạp #{self.previous_load_id}); không nạp lại."
         if self.status == LOADED:
             extra = f", {len(self.warnings)} cảnh báo" if self.warnings else ""
-            return f"Đã nạp {self.rows} dòng của '{self.file_name}' vào bộ '{self.dataset}' (lần nạp #{self.load_id}{extra})."
+            return (f"Đã nạp {self.rows} dòng của '{self.file_name}' vào bộ '{self.dataset}' (lần nạp #{self.load_id}{extra})."
+                    + self._whose_plan())
         return (f"Từ chối tệp '{self.file_name}': {len(self.errors)} lỗi"
                 f"{f', {len(self.warnings)} cảnh báo' if self.warnings else ''}. Không ghi dòng nào vào kho.")
+
+
+    def _whose_plan(self) -> str:
+        """' Kế hoạch của tỉnh (đọc từ tiêu đề «UBND TỈNH QUẢNG NGÃI»).' for a plan's targets; '' otherwise."""
+        table = self.table
+        if table is None or not table.plan_unit:
+            return ""
+        read = f" (đọc từ tiêu đề «{table.plan_unit_text}»; sai thì nạp lại với --unit)" if table.plan_unit_source == "title" else ""
+        return f" Kế hoạch của {table.plan_unit_name}{read}."
 
 
 def sha256_of(path: Path) -> str:
@@ -110,24 +123,26 @@ def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | Non
     return row[0] if row else None
 
 
-def _duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None, period) -> int | None:
-    """A file loaded again with a period typed by the analyst is a new load (the newest wins)."""
-    return None if period else find_duplicate(con, sha256, sheet)
+def _duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None, period, unit=None) -> int | None:
+    """A file loaded again with a period or a plan's unit given by the analyst is a new load (the newest wins)."""
+    return None if period or unit else find_duplicate(con, sha256, sheet)
 
 
 # ---------------------------------------------------------------- check
 
 
 def check_file(path: Path, dataset: str | None, communes: CommuneIndex, *, sheet: str | None = None,
-               period: dict | str | None = None) -> tuple[ingest.Table | None, list[Finding], dict]:
-    """Read and validate a file without touching the warehouse (`sheet`, `period`: see ingest.read_table).
+               period: dict | str | None = None, unit: str | None = None
+               ) -> tuple[ingest.Table | None, list[Finding], dict]:
+    """Read and validate a file without touching the warehouse (`sheet`, `period`, `unit`: see ingest.read_table).
 
     The file is read in a limited child process (sandbox.py): whatever it holds, this returns findings.
     """
     timings = {}
     t0 = time.perf_counter()
     try:
-        table, timings["read_peak_mb"] = sandbox.read_table(path, dataset, communes, sheet=sheet, period=period)
+        table, timings["read_peak_mb"] = sandbox.read_table(path, dataset, communes, sheet=sheet, period=period,
+                                                            unit=unit)
     except ingest.IngestError as exc:
         return None, [Finding(ERROR, str(exc), rule="read")], {"read": time.perf_counter() - t0}
     timings["read"] = time.perf_counter() - t0
@@ -288,7 +303,7 @@ def _insert_qualifiers(con, qualifiers: list[tuple[int, str, str, str]], load_id
 
 def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = None,
               loaded_by: str | None = None, is_sample: bool = False, file_name: str | None = None,
-              sheet: str | None = None, period: dict | str | None = None) -> LoadResult:
+              sheet: str | None = None, period: dict | str | None = None, unit: str | None = None) -> LoadResult:
     """Load a file into the warehouse file, holding the write lock only to look up and to write.
 
     The slow part (reading, great-expectations) runs without the lock, so the app's readers and
@@ -297,19 +312,19 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
     with db.loading(db_file), db.write_connection(db_file) as con:
-        previous = _duplicate(con, result.sha256, sheet, period)
+        previous = _duplicate(con, result.sha256, sheet, period, unit)
         if previous is not None:
             return _record_duplicate(con, result, path, previous, loaded_by or _user())
         communes = known_communes(con)
-    table, findings, timings = check_file(path, dataset, communes, sheet=sheet, period=period)
+    table, findings, timings = check_file(path, dataset, communes, sheet=sheet, period=period, unit=unit)
     return write_checked(path, table, findings, timings, db_file=db_file, loaded_by=loaded_by, is_sample=is_sample,
-                         file_name=file_name, sheet=sheet, period=period, sha256=result.sha256)
+                         file_name=file_name, sheet=sheet, period=period, unit=unit, sha256=result.sha256)
 
 
 def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding], timings: dict | None = None, *,
                   db_file: Path | None = None, loaded_by: str | None = None, is_sample: bool = False,
                   file_name: str | None = None, sheet: str | None = None, period: dict | str | None = None,
-                  sha256: str | None = None) -> LoadResult:
+                  unit: str | None = None, sha256: str | None = None) -> LoadResult:
     """Write a file already read and checked by check_file (the upload page's preview): never a second
     read. Under the write lock the duplicate check runs again (a parallel load may have won)."""
     path = Path(path)
@@ -317,7 +332,7 @@ def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding
     _settle(result, table, findings, dict(timings or {}))
     by = loaded_by or _user()
     with db.loading(db_file), db.write_connection(db_file) as con:
-        previous = _duplicate(con, result.sha256, sheet, period)
+        previous = _duplicate(con, result.sha256, sheet, period, unit)
         if previous is not None:
             return _record_duplicate(con, result, path, previous, by)
         _write(con, result, path, by, is_sample)
@@ -388,6 +403,6 @@ def seed(db_file: Path | None = None) -> list[LoadResult]:
     results = [load_path(REFERENCE_COMMUNES, "communes", db_file=db_file, loaded_by="seed")]
     with db.write_connection(db_file) as con:
         models.build(con)
-    for path in sorted(SAMPLES_DIR.glob("*.xlsx")):
-        results.append(load_path(path, path.stem, db_file=db_file, loaded_by="seed", is_sample=True))
+    for name, dataset in SAMPLE_FILES:
+        results.append(load_path(SAMPLES_DIR / name, dataset, db_file=db_file, loaded_by="seed", is_sample=True))
     return results

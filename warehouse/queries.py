@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from warehouse import datasets, metrics
+from warehouse.plans import PROVINCE
 
 Con = duckdb.DuckDBPyConnection
 
@@ -172,7 +173,7 @@ def rows_in_use(con: Con) -> pd.DataFrame:
 
 
 def metric_target(con: Con, metric: str, year: int) -> dict | None:
-    """The plan's target in force for `year`: the first target year at or after it, for this metric.
+    """The province plan's target in force for `year`: the first target year at or after it, for this metric.
 
     Returns year, comparator (≥ ≤ = range), target_value, target_upper, target_text,
     indicator_code, indicator_name; None when the plan sets no target for the metric.
@@ -182,7 +183,7 @@ def metric_target(con: Con, metric: str, year: int) -> dict | None:
     row = con.execute("""
         select year, comparator, target_value, target_upper, target_text, indicator_code, indicator_name
         from mart_plan_targets
-        where is_tracked and metric = ? and year >= ? and target_value is not null
+        where plan_unit = 'province' and is_tracked and metric = ? and year >= ? and target_value is not null
         order by year, indicator_order
         limit 1
     """, [metric, year]).fetchone()
@@ -295,7 +296,7 @@ def overview_kpis(con: Con, year: int | None = None) -> pd.DataFrame:
             select summary.*
             from mart_target_summary as summary
             inner join (select coalesce(?, target_year) as year from mart_plan_year) as plan on plan.year = summary.year
-            where summary.is_tracked
+            where summary.is_tracked and summary.plan_unit = 'province'
             qualify row_number() over (partition by summary.metric order by summary.indicator_order) = 1
         )
         select
@@ -391,14 +392,15 @@ def commune_trends(con: Con, commune_code: str) -> pd.DataFrame:
 
 
 def commune_targets(con: Con, commune_code: str, year: int) -> pd.DataFrame:
-    """The plan targets of one year for one commune: target, actual, met or missed (tracked indicators only)."""
+    """The targets of one year that judge one commune (the province's plan and the commune's own, plan_name):
+    target, actual, met or missed (tracked indicators only)."""
     return _df(con, """
-        select indicator_code, indicator_name, unit, year, comparator, target_text, target_value, target_upper,
+        select plan_unit, plan_name, indicator_code, indicator_name, unit, year, comparator, target_text, target_value, target_upper,
                metric, is_proxy, measure_note, actual, qualifier, actual_period_start, actual_period_end, met, status,
                progress_pct, gap, shortfall,
         from mart_target_attainment
         where scope = 'commune' and commune_code = ? and year = ?
-        order by indicator_order, metric_order
+        order by plan_unit = 'province' desc, indicator_order, metric_order
     """, [commune_code, year])
 
 
@@ -419,66 +421,79 @@ def commune_peers(con: Con, commune_code: str) -> pd.DataFrame:
     return district.merge(wide, on="commune_code", how="left")
 
 
-def indicator_counts(con: Con, year: int, commune_code: str | None = None) -> dict:
-    """How the plan's indicators of `year` stand for the province (commune_code None) or one commune, each counted
-    once (mart_indicator_attainment): {'tracked', 'judged', 'met', 'missed', 'not_due', 'unjudged'}."""
+def indicator_counts(con: Con, year: int, commune_code: str | None = None, plan: str | None = None) -> dict:
+    """How the indicators of `year` stand for the province (commune_code None) or one commune, each counted once
+    (mart_indicator_attainment), in one plan or (None) every plan that judges it:
+    {'tracked', 'judged', 'met', 'missed', 'not_due', 'unjudged'}."""
     row = con.execute("""
         select count(*), count(met), count(*) filter (where met), count(*) filter (where not met),
                count(*) filter (where status = 'not_due'), count(*) filter (where status in ('proxy', 'approximate'))
         from mart_indicator_attainment
         where year = ? and scope = (case when ? is null then 'province' else 'commune' end)
-          and commune_code is not distinct from ?
-    """, [year, commune_code, commune_code]).fetchone()
+          and commune_code is not distinct from ? and (? is null or plan_unit = ?)
+    """, [year, commune_code, commune_code, plan, plan]).fetchone()
     return dict(zip(("tracked", "judged", "met", "missed", "not_due", "unjudged"), row))
 
 
-def target_years(con: Con) -> list[int]:
-    """The years the plan sets targets for, ascending."""
-    return [r[0] for r in con.execute("select distinct year from stg_targets order by year").fetchall()]
+def plans(con: Con) -> dict[str, str]:
+    """The plans loaded, the province's first: plan_unit → 'Toàn tỉnh' or the unit whose own plan it is."""
+    rows = con.execute("""
+        select plan_unit, any_value(plan_name) from mart_plan_targets where plan_unit is not null
+        group by plan_unit order by plan_unit <> 'province', any_value(plan_name) collate vi
+    """).fetchall()
+    return dict(rows)
 
 
-def plan_targets(con: Con) -> pd.DataFrame:
-    """The whole plan, long: indicator × year × tracking measure (metric null: not tracked by the warehouse)."""
+def target_years(con: Con, plan: str = PROVINCE) -> list[int]:
+    """The years a plan sets targets for, ascending."""
+    return [r[0] for r in con.execute(
+        "select distinct year from stg_targets where plan_unit = ? order by year", [plan]).fetchall()]
+
+
+def plan_targets(con: Con, plan: str = PROVINCE) -> pd.DataFrame:
+    """A whole plan, long: indicator × year × tracking measure (metric null: not tracked by the warehouse)."""
     return _df(con, """
         select indicator_code, indicator_name, unit, year, comparator, target_text, target_value, target_upper,
                target_note, responsible_unit, monitoring_unit, metric, is_tracked, is_proxy, measure_note,
         from mart_plan_targets
+        where plan_unit = ?
         order by indicator_order, year, metric_order
-    """)
+    """, [plan])
 
 
-def target_summary(con: Con, year: int) -> pd.DataFrame:
-    """The plan's indicators with a target in `year`: the province's attainment and how many communes meet it."""
+def target_summary(con: Con, year: int, plan: str = PROVINCE) -> pd.DataFrame:
+    """A plan's indicators with a target in `year`: the province's attainment and how many communes meet it."""
     return _df(con, """
         select * exclude (indicator_order)
         from mart_target_summary
-        where year = ?
+        where year = ? and plan_unit = ?
         order by indicator_order, metric_order
-    """, [year])
+    """, [year, plan])
 
 
-def target_history(con: Con, indicator_code: str, metric: str) -> pd.DataFrame:
+def target_history(con: Con, indicator_code: str, metric: str, plan: str = PROVINCE) -> pd.DataFrame:
     """One tracked indicator's targets across years with the province's and communes' attainment."""
     return _df(con, """
         select year, comparator, target_text, target_value, target_upper, unit, province_actual,
                actual_period_start, actual_period_end, province_met, province_status, province_progress_pct,
                communes_met, communes_with_data, communes_total,
         from mart_target_summary
-        where indicator_code = ? and metric = ?
+        where indicator_code = ? and metric = ? and plan_unit = ?
         order by year
-    """, [indicator_code, metric])
+    """, [indicator_code, metric, plan])
 
 
-def target_communes(con: Con, indicator_code: str, metric: str, year: int) -> pd.DataFrame:
-    """Every current commune's actual against one target: met or not and by how much, furthest below first."""
+def target_communes(con: Con, indicator_code: str, metric: str, year: int, plan: str = PROVINCE) -> pd.DataFrame:
+    """Every commune a plan judges (all current ones for the province's, the unit itself for its own) against one
+    target: met or not and by how much, furthest below first."""
     return _df(con, """
         select commune_code, commune_name, unit_type, former_province, former_district, actual,
                actual_period_start, actual_period_end, target_value, target_upper, comparator, met, status, qualifier,
                progress_pct, gap, shortfall,
         from mart_target_attainment
-        where scope = 'commune' and indicator_code = ? and metric = ? and year = ?
+        where scope = 'commune' and indicator_code = ? and metric = ? and year = ? and plan_unit = ?
         order by met nulls first, shortfall desc nulls first, actual, commune_name collate vi
-    """, [indicator_code, metric, year])
+    """, [indicator_code, metric, year, plan])
 
 
 def target_laggards(con: Con, year: int, former_province: list[str] | None = None,
@@ -489,7 +504,7 @@ def target_laggards(con: Con, year: int, former_province: list[str] | None = Non
     return _df(con, """
         with attainment as (
             select * from mart_target_attainment
-            where scope = 'commune' and year = ?
+            where scope = 'commune' and year = ? and plan_unit = 'province'
               and (? is null or list_contains(?, former_province))
               and (? is null or list_contains(?, former_district))
               and (? is null or list_contains(?, unit_type))
@@ -528,11 +543,11 @@ def target_laggards(con: Con, year: int, former_province: list[str] | None = Non
           unit_type or None, unit_type or None, limit])
 
 
-def plan_matrix(con: Con) -> pd.DataFrame:
-    """The whole plan as its appendix is written (indicator × year, targets as written), shaped once per snapshot."""
+def plan_matrix(con: Con, plan: str = PROVINCE) -> pd.DataFrame:
+    """A whole plan as its appendix is written (indicator × year, targets as written), shaped once per snapshot."""
     from warehouse import leader
 
-    return leader.plan_matrix(plan_targets(con))
+    return leader.plan_matrix(plan_targets(con, plan))
 
 
 def brief_html(con: Con, year: int, former_province: list[str] | None = None, former_district: list[str] | None = None,

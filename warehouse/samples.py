@@ -377,14 +377,22 @@ def write_dataset(path: Path, dataset: str, rows: list[dict]) -> Path:
     return _save(wb, path)
 
 
-def write_targets(path: Path) -> Path:
+LY_SON_PLAN_TITLE = ("PHỤ LỤC", "DANH MỤC CÁC CHỈ TIÊU CỤ THỂ",
+                     "(Kèm theo Quyết định ban hành Kế hoạch hành động số /QĐ-UBND ngày /7/2025 của UBND đặc khu)",
+                     "DỮ LIỆU MẪU – chép từ phụ lục Kế hoạch hành động của đặc khu Lý Sơn")
+# The province's own plan is not among the reports we have: the sample gives an illustrative one, the same
+# indicators as Lý Sơn's appendix, so that the province and its 96 units are judged against something.
+PROVINCE_PLAN_TITLE = ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "PHỤ LỤC CHỈ TIÊU CHUYỂN ĐỔI SỐ",
+                       "DỮ LIỆU MẪU – kế hoạch minh họa của tỉnh, chép các chỉ tiêu của phụ lục đặc khu Lý Sơn; "
+                       "không phải kế hoạch chính thức")
+
+
+def write_targets(path: Path, title: tuple[str, ...] = LY_SON_PLAN_TITLE) -> Path:
     wb, ws = _workbook("Phụ lục")
-    for line in ("PHỤ LỤC", "DANH MỤC CÁC CHỈ TIÊU CỤ THỂ",
-                 "(Kèm theo Quyết định ban hành Kế hoạch hành động số /QĐ-UBND ngày /7/2025 của UBND đặc khu)",
-                 "DỮ LIỆU MẪU – chép từ phụ lục Kế hoạch hành động của đặc khu Lý Sơn"):
+    for line in title:
         ws.append([line])
     ws.append(TARGET_HEADER)
-    for cell in ws[5]:
+    for cell in ws[len(title) + 1]:
         cell.font = Font(bold=True)
     for row in TARGET_ROWS:
         ws.append(row)
@@ -393,7 +401,8 @@ def write_targets(path: Path) -> Path:
 
 
 def write_samples(folder: Path) -> list[Path]:
-    """Write broadband.xlsx, dvctt.xlsx, bdhvs.xlsx and targets.xlsx into `folder`; same bytes every run."""
+    """Write broadband.xlsx, dvctt.xlsx, bdhvs.xlsx, targets.xlsx (Lý Sơn's plan) and targets_tinh.xlsx (an
+    illustrative province plan) into `folder`; same bytes every run. A file's dataset is its name up to '_'."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     communes = read_communes(rng)
@@ -404,4 +413,5 @@ def write_samples(folder: Path) -> list[Path]:
         write_dataset(folder / "dvctt.xlsx", "dvctt", by_code(dvctt_rows(communes, rng))),
         write_dataset(folder / "bdhvs.xlsx", "bdhvs", by_code(bdhvs_rows(communes, rng))),
         write_targets(folder / "targets.xlsx"),
+        write_targets(folder / "targets_tinh.xlsx", PROVINCE_PLAN_TITLE),
     ]

@@ -1,5 +1,6 @@
 -- one row per plan indicator, target year and scope (the province, each current commune): the indicator judged
--- once, however many measures track it (3.3: digitised dossiers and results); key (indicator_code, year, scope, commune_code)
+-- once, however many measures track it (3.3: digitised dossiers and results); key (plan_unit, indicator_code, year,
+-- scope, commune_code)
 -- status: met when every judged measure is met; missed when any is missed; not_due when one is not reached yet and
 -- the year is still ahead; otherwise what its measures say (proxy, approximate, no_data). met: true/false only for
 -- met/missed, so "đạt 4/5" counts indicators, never measurements.
@@ -9,6 +10,8 @@ with attainment as (
 
 indicators as (
     select
+        plan_unit,
+        any_value(plan_name) as plan_name,
         indicator_code,
         any_value(indicator_order) as indicator_order,
         any_value(indicator_name) as indicator_name,
@@ -23,7 +26,7 @@ indicators as (
         count(*) filter (where status in ('met', 'missed', 'not_due')) as measures_judged,
         min(status) filter (where status not in ('met', 'missed', 'not_due')) as other_status,
     from attainment
-    group by indicator_code, year, scope, commune_code
+    group by plan_unit, indicator_code, year, scope, commune_code
 )
 
 select

@@ -1,5 +1,6 @@
--- one row per plan indicator, tracking measure, target year and scope (the province, then each current commune);
--- key (indicator_code, metric, year, scope, commune_code)
+-- one row per plan, indicator, tracking measure, target year and scope; key (plan_unit, indicator_code, metric, year,
+-- scope, commune_code). Whose plan decides who is judged: the province's plan the province and every current
+-- commune; a commune's own plan that commune only (Lý Sơn's appendix is judged for Lý Sơn, not for 95 others).
 -- The actual for year Y is the value at the measure's latest period (province-wide) ending in or before Y that
 -- has a province value, so targets of later years are judged on the newest data, and every commune on the same
 -- period. met: "≥ x" and a bare "x" are met when actual ≥ x; a range "75-80" when actual reaches its lower bound
@@ -37,6 +38,7 @@ communes as (
 
 judged_periods as (
     select
+        targets.plan_unit,
         targets.indicator_code,
         targets.metric,
         targets.year,
@@ -46,7 +48,7 @@ judged_periods as (
         on province.metric = targets.metric
         and year(province.period_end) <= targets.year
         and province.value is not null
-    group by targets.indicator_code, targets.metric, targets.year
+    group by targets.plan_unit, targets.indicator_code, targets.metric, targets.year
 ),
 
 targets_with_period as (
@@ -55,7 +57,8 @@ targets_with_period as (
         judged_periods.period_end as judged_period_end,
     from targets
     left join judged_periods
-        on judged_periods.indicator_code = targets.indicator_code
+        on judged_periods.plan_unit is not distinct from targets.plan_unit
+        and judged_periods.indicator_code = targets.indicator_code
         and judged_periods.metric = targets.metric
         and judged_periods.year = targets.year
 ),
@@ -77,6 +80,7 @@ province_actuals as (
     left join province
         on province.metric = targets_with_period.metric
         and province.period_end = targets_with_period.judged_period_end
+    where targets_with_period.plan_unit = 'province'
 ),
 
 commune_actuals as (
@@ -93,7 +97,8 @@ commune_actuals as (
         commune_values.period_start as actual_period_start,
         commune_values.period_end as actual_period_end,
     from targets_with_period
-    cross join communes
+    inner join communes
+        on targets_with_period.plan_unit = 'province' or communes.commune_code = targets_with_period.plan_unit
     left join commune_values
         on commune_values.commune_code = communes.commune_code
         and commune_values.metric = targets_with_period.metric
@@ -123,6 +128,8 @@ measured as (
 
 judged as (
     select
+        plan_unit,
+        plan_name,
         indicator_code,
         indicator_order,
         indicator_name,

@@ -1,5 +1,5 @@
 -- one row per plan indicator, target year and tracking measure (metric null: no measure of the warehouse tracks it);
--- key (indicator_code, year, metric). The province's attainment and how many current communes meet the target.
+-- key (plan_unit, indicator_code, year, metric). The province's attainment and how many current communes meet the target.
 with plan as (
     select * from mart_plan_targets
 ),
@@ -14,6 +14,7 @@ province as (
 
 commune_counts as (
     select
+        plan_unit,
         indicator_code,
         metric,
         year,
@@ -24,7 +25,7 @@ commune_counts as (
         count(*) filter (where status = 'not_due') as communes_not_due,
     from attainment
     where scope = 'commune'
-    group by indicator_code, metric, year
+    group by plan_unit, indicator_code, metric, year
 ),
 
 summary as (
@@ -45,11 +46,13 @@ summary as (
         commune_counts.communes_not_due,
     from plan
     left join province
-        on province.indicator_code = plan.indicator_code
+        on province.plan_unit = plan.plan_unit
+        and province.indicator_code = plan.indicator_code
         and province.metric = plan.metric
         and province.year = plan.year
     left join commune_counts
-        on commune_counts.indicator_code = plan.indicator_code
+        on commune_counts.plan_unit = plan.plan_unit
+        and commune_counts.indicator_code = plan.indicator_code
         and commune_counts.metric = plan.metric
         and commune_counts.year = plan.year
 )

@@ -1,4 +1,5 @@
--- one row per plan indicator and target year, the target text parsed; key (indicator_code, year)
+-- one row per plan (its unit: 'province' or a commune's code), indicator and target year, the target text parsed;
+-- key (plan_unit, indicator_code, year). A load from before plans had units has plan_unit null: listed, never judged.
 -- "≥ 80" → (≥, 80); "75-80" → (range, 75, 80); "50" → (=, 50); "đạt 1" → (≥, 1);
 -- "100 (Các hệ thống … thông minh.)" → (=, 100) with the note kept; "-" or text without a number → no target that year.
 with source as (
@@ -16,7 +17,7 @@ indicator_metrics as (
 latest_load_wins as (
     select
         source.*,
-        row_number() over (partition by indicator_code, year order by source.load_id desc) as version_rank,
+        row_number() over (partition by plan_unit, indicator_code, year order by source.load_id desc) as version_rank,
     from source
     where source.load_id in (select load_id from counted_loads)
 ),
@@ -47,6 +48,7 @@ parsed as (
 
 typed as (
     select
+        plan_unit,
         indicator_code,
         indicator_name,
         unit,
