@@ -18,7 +18,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import pandas as pd
 import streamlit as st
 
-from warehouse import db, formatting, metrics, models, queries
+from warehouse import db, formatting, metrics, queries, samples
 from warehouse.findings import ERROR, Finding
 from warehouse.plans import PROVINCE
 from warehouse.queries import PEER_MEASURES, Con  # noqa: F401 (PEER_MEASURES: the profile's peer table)
@@ -33,15 +33,15 @@ from warehouse.formatting import day, md_text, moment, number, percent, rank  # 
 from warehouse.geo import NO_DATA  # noqa: F401
 from warehouse.leader import (  # noqa: F401
     MEASURES_EXPORT_FORMATS,
-    bdhvs_export,
-    wide_table,
     UNTRACKED,
+    bdhvs_export,
     commune_targets_table,
     measures_export,
     measures_table,
     shortfall_text,
     summary_table,
     target_text,
+    wide_table,
 )
 from warehouse.metrics import DATASET_LABELS, METRICS, Metric, month_label, movement, period_label, status_label, target_label  # noqa: F401
 from warehouse.metrics import get as get_metric  # noqa: F401
@@ -51,7 +51,6 @@ from warehouse.values import period_label as period_as_typed  # noqa: F401
 
 # Vega's number locale for Vietnamese: 3.781 and 86,6 on chart axes
 VEGA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}}
-SAMPLE_NOTE = "Dữ liệu mẫu — số liệu minh họa, không phải số liệu chính thức"
 
 
 @st.cache_resource(show_spinner=False)
@@ -360,7 +359,8 @@ def set_params(**values: Any) -> None:
 def sample_badge(short: bool = False) -> None:
     """Mark pages drawn (partly) from the generated sample data."""
     if has_sample_data():
-        st.badge("Dữ liệu mẫu" if short else SAMPLE_NOTE, icon=":material/science:", color="orange")
+        st.badge("Dữ liệu mẫu" if short else f"Dữ liệu mẫu — {samples.ILLUSTRATIVE}", icon=":material/science:", color="orange",
+                 help=samples.FROM_REPORTS)
 
 
 def page_header(title: str, caption: str | None = None) -> None:

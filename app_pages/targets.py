@@ -22,8 +22,9 @@ if not plans:
     st.info("Chưa có bộ dữ liệu chỉ tiêu. Hãy tải phụ lục chỉ tiêu của kế hoạch lên ở trang «Tải dữ liệu lên».",
             icon=":material/info:")
     st.stop()
-whose = st.selectbox("Kế hoạch", list(plans), index=list(plans).index(ui.param_choice("plan", list(plans), next(iter(plans)))),
-                     key="targets_plan", format_func=lambda u: "Kế hoạch của tỉnh" if u == ui.PROVINCE else f"Kế hoạch riêng của {plans[u]}")
+units = list(plans)
+whose = st.selectbox("Kế hoạch", units, index=units.index(ui.param_choice("plan", units, units[0])), key="targets_plan",
+                     format_func=lambda u: "Kế hoạch của tỉnh" if u == ui.PROVINCE else f"Kế hoạch riêng của {plans[u]}")
 judged_whom = ("toàn tỉnh và từng xã, phường, đặc khu" if whose == ui.PROVINCE
                else f"riêng {plans[whose]} (kế hoạch của đơn vị, không áp cho đơn vị khác)")
 st.caption(f"Chỉ tiêu của kế hoạch này được đánh giá cho {judged_whom}.")
@@ -40,7 +41,8 @@ tracked = summary[summary["is_tracked"]]
 counts = ui.indicator_counts(year, None if whose == ui.PROVINCE else whose, whose)
 st.subheader(f"Các chỉ tiêu đến năm {year}")
 st.caption(f"{summary['indicator_code'].nunique()} chỉ tiêu; {tracked['indicator_code'].nunique()} chỉ tiêu có số đo "
-           f"trong kho ({len(tracked)} số đo), {'toàn tỉnh' if whose == ui.PROVINCE else plans[whose]} đạt {counts['met']}/{counts['judged']} chỉ tiêu đánh giá được"
+           f"trong kho ({len(tracked)} số đo), {'toàn tỉnh' if whose == ui.PROVINCE else plans[whose]} đạt "
+           f"{counts['met']}/{counts['judged']} chỉ tiêu đánh giá được"
            + (f", {counts['not_due']} chưa đến hạn" if counts["not_due"] else "")
            + (f", {counts['unjudged']} chỉ có số đo gần đúng (không đánh giá)" if counts["unjudged"] else "")
            + ". Các chỉ tiêu khác chưa có số liệu trong kho: được liệt kê, không ước đoán.")

@@ -12,11 +12,11 @@ from datetime import date
 
 import pandas as pd
 
-from warehouse import formatting, leader, metrics, queries
+from warehouse import formatting, leader, metrics, queries, samples
 
 # column headers of the laggards table (the note under it gives each measure's full name and target)
 SHORT_LABELS = {m.label: m.short_label for m in metrics.METRICS.values()}
-SAMPLE_NOTE = "DỮ LIỆU MẪU — số liệu minh họa, không phải số liệu chính thức"
+SAMPLE_NOTE = f"DỮ LIỆU MẪU — {samples.ILLUSTRATIVE}"
 
 CSS = """
 @page { size: A4 portrait; margin: 10mm 12mm 10mm 12mm; }

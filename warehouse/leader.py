@@ -80,7 +80,8 @@ def wide_table(frame: pd.DataFrame, names: list[str], movement: bool = True) -> 
         out[short] = frame[name].map(metric.format)
         out[f"Hạng {short.lower()}"] = [
             _rank(r, n) + ("*" if source == "official" else "")
-            for r, n, source in zip(frame[f"{name}_rank"], frame[f"{name}_units_ranked"], frame[f"{name}_rank_source"])]
+            for r, n, source in zip(frame[f"{name}_rank"], frame[f"{name}_units_ranked"], frame[f"{name}_rank_source"],
+                                    strict=True)]
         if movement:
             out[f"Thay đổi hạng {short.lower()}"] = frame[f"{name}_rank_change"].map(metrics.movement)
     return pd.DataFrame(out)

@@ -10,7 +10,6 @@ import pandas as pd
 
 from warehouse import datasets, formatting, models
 
-
 CATALOGUE = "ref_measures.csv"  # sql/seeds/: the one list of measures, also loaded as the table ref_measures
 
 

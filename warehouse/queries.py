@@ -432,7 +432,7 @@ def indicator_counts(con: Con, year: int, commune_code: str | None = None, plan:
         where year = ? and scope = (case when ? is null then 'province' else 'commune' end)
           and commune_code is not distinct from ? and (? is null or plan_unit = ?)
     """, [year, commune_code, commune_code, plan, plan]).fetchone()
-    return dict(zip(("tracked", "judged", "met", "missed", "not_due", "unjudged"), row))
+    return dict(zip(("tracked", "judged", "met", "missed", "not_due", "unjudged"), row, strict=True))
 
 
 def plans(con: Con) -> dict[str, str]:

@@ -17,14 +17,23 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-
-import openpyxl
-from openpyxl.styles import Font
+from typing import TYPE_CHECKING
 
 from warehouse import datasets
 
+if TYPE_CHECKING:
+    import openpyxl
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNES_CSV = ROOT / "data" / "reference" / "communes.csv"
+# What the sample-data badge says: which of its figures come from the province's reports, which are illustrative
+ILLUSTRATIVE = "số liệu minh họa, không phải số liệu chính thức"
+FROM_REPORTS = (
+    "Lấy từ báo cáo: Mỏ Cày (DVCTT 01/07–30/10/2025; học viên, chuyên đề, chứng nhận và thứ hạng BDHVS ngày 03/11 và "
+    "18/11/2025; 14 tổ dân phố), Lý Sơn (hạ tầng số tháng 11/2025 với dân số 19.080 của báo cáo; phụ lục chỉ tiêu "
+    "là kế hoạch riêng của Lý Sơn), Minh Long và Sơn Mai (4G ở mọi thôn), 5G chỉ ở đô thị và khu công nghiệp, số hóa "
+    "hồ sơ cấp xã khoảng 99 %. Mọi số liệu khác, và kế hoạch của tỉnh, là minh họa.")
+
 SEED = 20251118
 FIXED_TIME = datetime(2025, 11, 20, 8, 0, 0)
 MO_CAY, LY_SON = "21421", "21548"
@@ -202,7 +211,7 @@ def bdhvs_rows(communes: list[Commune], rng: random.Random) -> list[dict]:
     for row in rows:  # Mỏ Cày's report gives the ranks the province gave it, with their n
         if row["commune_code"] == MO_CAY and row["snapshot_date"] in MO_CAY_BDHVS:
             ranks = MO_CAY_BDHVS[row["snapshot_date"]][1]
-            for metric, rank in zip(("learners", "topics_completed", "certificates", "learners_per_1000"), ranks):
+            for metric, rank in zip(("learners", "topics_completed", "certificates", "learners_per_1000"), ranks, strict=True):
                 row[f"{metric}_official_rank"] = f"{rank}/96"
     return rows
 
@@ -332,6 +341,8 @@ TARGET_ROWS = [
 
 
 def _workbook(sheet_title: str) -> tuple[openpyxl.Workbook, object]:
+    import openpyxl  # here, not at the top: the app imports this module for SAMPLE notes only
+
     wb = openpyxl.Workbook()
     wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "warehouse.samples"
@@ -356,6 +367,9 @@ def _save(wb: openpyxl.Workbook, path: Path) -> Path:
 
 def write_dataset(path: Path, dataset: str, rows: list[dict]) -> Path:
     """Title row, blank row, the Vietnamese header (row 3), data from row 4."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     ds = datasets.get(dataset)
     columns = ["commune_code", "commune_name"] + [c.name for c in ds.columns if c.name not in ("commune_code", "commune_name")
                                                   and any(row.get(c.name) is not None for row in rows)]
@@ -373,7 +387,7 @@ def write_dataset(path: Path, dataset: str, rows: list[dict]) -> Path:
             if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
     for i, name in enumerate(columns):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width = 26 if name == "commune_name" else 16
+        ws.column_dimensions[get_column_letter(i + 1)].width = 26 if name == "commune_name" else 16
     return _save(wb, path)
 
 
@@ -388,6 +402,8 @@ PROVINCE_PLAN_TITLE = ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "PHỤ LỤC 
 
 
 def write_targets(path: Path, title: tuple[str, ...] = LY_SON_PLAN_TITLE) -> Path:
+    from openpyxl.styles import Font
+
     wb, ws = _workbook("Phụ lục")
     for line in title:
         ws.append([line])
