@@ -11,7 +11,6 @@ the upload page or by `python -m warehouse load` shows at the next rerun.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -20,7 +19,7 @@ import streamlit as st
 
 from warehouse import db, formatting, metrics, queries, samples
 from warehouse.findings import ERROR, Finding
-from warehouse.plans import PROVINCE
+from warehouse.plans import PROVINCE  # noqa: F401 (pages: the province's plan)
 from warehouse.queries import PEER_MEASURES, Con  # noqa: F401 (PEER_MEASURES: the profile's peer table)
 
 # isort: split
@@ -87,7 +86,8 @@ def cached(read: Callable[Concatenate[Con, P], R]) -> Callable[P, R]:
     """A read of the snapshot: called without its first argument, it gets a cursor of the current snapshot,
     and its result is kept until a load makes a new snapshot generation."""
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        return _cached(read, read.__qualname__, str(db.db_path()), generation(), args, tuple(sorted(kwargs.items())))
+        return _cached(read, f"{read.__module__}.{read.__qualname__}", str(db.db_path()), generation(), args,
+                       tuple(sorted(kwargs.items())))
 
     call.__name__, call.__qualname__, call.__doc__ = read.__name__, read.__qualname__, read.__doc__
     return call
@@ -96,213 +96,40 @@ def cached(read: Callable[Concatenate[Con, P], R]) -> Callable[P, R]:
 # ---------------------------------------------------------------- reads (one per warehouse.queries function the pages use)
 
 
-@cached
-def has_sample_data(cur: Con) -> bool:
-    """Whether any of the data shown comes from the generated sample files."""
-    return queries.has_sample_data(cur)
-
-
-@cached
-def data_status(cur: Con) -> pd.DataFrame:
-    """Per dataset: latest period, latest accepted load and the warnings it carried."""
-    return queries.data_status(cur)
-
-
-@cached
-def known_metrics(cur: Con) -> list[str]:
-    """Metrics of the catalogue that have data, in catalogue order."""
-    return queries.known_metrics(cur)
-
-
-@cached
-def metric_periods(cur: Con, metric: str) -> list[date]:
-    """The periods (period_end) a metric has data for, newest first."""
-    return queries.metric_periods(cur, metric)
-
-
-@cached
-def filter_options(cur: Con) -> dict[str, list[str]]:
-    """Distinct former provinces, former districts and unit types of the current communes."""
-    return queries.filter_options(cur)
-
-
-@cached
-def commune_metric(cur: Con, metric: str, period_end: date, former_province: list[str] | None = None,
-                   former_district: list[str] | None = None, unit_type: list[str] | None = None) -> pd.DataFrame:
-    """One metric for every commune at one period, filtered; with rank x/n among all reporting communes."""
-    return queries.commune_metric(cur, metric, period_end, former_province, former_district, unit_type)
-
-
-@cached
-def commune_metric_pair(cur: Con, metric_x: str, period_x: date, metric_y: str, period_y: date,
-                        former_province: list[str] | None = None, former_district: list[str] | None = None,
-                        unit_type: list[str] | None = None) -> pd.DataFrame:
-    """Two measures side by side for each commune reporting both, each at its own period; filtered."""
-    return queries.commune_metric_pair(cur, metric_x, period_x, metric_y, period_y, former_province, former_district,
-                                       unit_type)
-
-
-@cached
-def province_reference(cur: Con, metric: str, period_end: date) -> float | None:
-    """The province line next to communes: the rate (ratio of sums), or for a count the mean per unit."""
-    return queries.province_reference(cur, metric, period_end)
-
-
-@cached
-def metric_target(cur: Con, metric: str, year: int) -> dict | None:
-    """The plan's target in force for `year` for this metric, or None."""
-    return queries.metric_target(cur, metric, year)
-
-
-@cached
-def map_values(cur: Con, metric: str, period_end: date) -> pd.DataFrame:
-    """Every current commune with the metric's value and rank at one period (empty where none reported)."""
-    return queries.map_values(cur, metric, period_end)
-
-
-@cached
-def map_features(cur: Con, metric: str, period_end: date) -> list[dict]:
-    """The communes' GeoJSON features with the metric's value and rank in their properties."""
-    return queries.map_features(cur, metric, period_end)
-
-
-@cached
-def bdhvs_snapshots(cur: Con) -> list[date]:
-    """The dates of the Bình dân học vụ số snapshots, newest first."""
-    return queries.bdhvs_snapshots(cur)
-
-
-@cached
-def bdhvs_rankings(cur: Con, snapshot_date: date) -> pd.DataFrame:
-    """The Bình dân học vụ số table of one snapshot, best learners rank first."""
-    return queries.bdhvs_rankings(cur, snapshot_date)
-
-
-@cached
-def plan_year(cur: Con) -> dict:
-    """{'data_year', 'target_year', 'latest_period_end'}: the year of the newest data and the plan year judged."""
-    return queries.plan_year(cur)
-
-
-@cached
-def overview_kpis(cur: Con, year: int | None = None) -> pd.DataFrame:
-    """Each measure's province value at its latest period, its change since the previous one, and its target."""
-    return queries.overview_kpis(cur, year)
-
-
-@cached
-def province_series(cur: Con) -> pd.DataFrame:
-    """Every measure's province value per period, oldest first."""
-    return queries.province_series(cur)
-
-
-@cached
-def current_communes(cur: Con) -> pd.DataFrame:
-    """The current communes (the profile's allow-list), in Vietnamese alphabetical order."""
-    return queries.current_communes(cur)
-
-
-@cached
-def commune_profile(cur: Con, commune_code: str) -> dict | None:
-    """The communes dimension's row of one current commune; None when unknown."""
-    return queries.commune_profile(cur, commune_code)
-
-
-@cached
-def commune_measures(cur: Con, commune_code: str) -> pd.DataFrame:
-    """Every measure of one commune at its dataset's latest period: value, rank x/n, change."""
-    return queries.commune_measures(cur, commune_code)
-
-
-@cached
-def commune_trends(cur: Con, commune_code: str) -> pd.DataFrame:
-    """One commune's value of every measure over all periods, with the province reference."""
-    return queries.commune_trends(cur, commune_code)
-
-
-@cached
-def indicator_counts(cur: Con, year: int, commune_code: str | None = None, plan: str | None = None) -> dict:
-    """The indicators of a year for the province or one commune, each counted once: met, judged, not_due."""
-    return queries.indicator_counts(cur, year, commune_code, plan)
-
-
-@cached
-def commune_targets(cur: Con, commune_code: str, year: int) -> pd.DataFrame:
-    """The plan targets of one year for one commune: target, actual, met or missed."""
-    return queries.commune_targets(cur, commune_code, year)
-
-
-@cached
-def commune_peers(cur: Con, commune_code: str) -> pd.DataFrame:
-    """The communes of the same former district (the commune included), headline measures and ranks."""
-    return queries.commune_peers(cur, commune_code)
-
-
-@cached
-def plans(cur: Con) -> dict[str, str]:
-    """The plans loaded, the province's first: plan_unit → 'Toàn tỉnh' or the unit whose own plan it is."""
-    return queries.plans(cur)
-
-
-@cached
-def target_years(cur: Con, plan: str = PROVINCE) -> list[int]:
-    """The years a plan sets targets for, ascending."""
-    return queries.target_years(cur, plan)
-
-
-@cached
-def target_summary(cur: Con, year: int, plan: str = PROVINCE) -> pd.DataFrame:
-    """A plan's indicators with a target in `year`: its unit's attainment and how many communes meet it."""
-    return queries.target_summary(cur, year, plan)
-
-
-@cached
-def target_history(cur: Con, indicator_code: str, metric: str, plan: str = PROVINCE) -> pd.DataFrame:
-    """One tracked indicator's targets across years with the province's and communes' attainment."""
-    return queries.target_history(cur, indicator_code, metric, plan)
-
-
-@cached
-def target_communes(cur: Con, indicator_code: str, metric: str, year: int, plan: str = PROVINCE) -> pd.DataFrame:
-    """Every commune the plan judges against one target, furthest below first."""
-    return queries.target_communes(cur, indicator_code, metric, year, plan)
-
-
-@cached
-def plan_matrix(cur: Con, plan: str = PROVINCE) -> pd.DataFrame:
-    """A whole plan as its appendix is written (indicator × year)."""
-    return queries.plan_matrix(cur, plan)
-
-
-@cached
-def brief_html(cur: Con, year: int, former_province: list[str] | None = None, former_district: list[str] | None = None,
-               unit_type: list[str] | None = None, limit: int = 10, today: date | None = None) -> str:
-    """The printable one-page brief as a self-contained HTML document."""
-    return queries.brief_html(cur, year, former_province, former_district, unit_type, limit, today)
-
-
-@cached
-def load_history(cur: Con, limit: int = 200) -> pd.DataFrame:
-    """The newest loads first, accepted and rejected."""
-    return queries.load_history(cur, limit)
-
-
-@cached
-def rows_in_use(cur: Con) -> pd.DataFrame:
-    """Per counted load: how many of its raw rows are still the latest for their key."""
-    return queries.rows_in_use(cur)
-
-
-@cached
-def load_detail(cur: Con, load_id: int) -> dict | None:
-    """One load's record (file, sheet, who, when, where the original is kept), or None."""
-    return queries.load_detail(cur, load_id)
-
-
-@cached
-def load_findings(cur: Con, load_id: int) -> pd.DataFrame:
-    """The findings recorded for one load, errors first."""
-    return queries.load_findings(cur, load_id)
+has_sample_data = cached(queries.has_sample_data)
+data_status = cached(queries.data_status)
+known_metrics = cached(queries.known_metrics)
+metric_periods = cached(queries.metric_periods)
+filter_options = cached(queries.filter_options)
+commune_metric = cached(queries.commune_metric)
+commune_metric_pair = cached(queries.commune_metric_pair)
+province_reference = cached(queries.province_reference)
+metric_target = cached(queries.metric_target)
+map_values = cached(queries.map_values)
+map_features = cached(queries.map_features)
+bdhvs_snapshots = cached(queries.bdhvs_snapshots)
+bdhvs_rankings = cached(queries.bdhvs_rankings)
+plan_year = cached(queries.plan_year)
+overview_kpis = cached(queries.overview_kpis)
+province_series = cached(queries.province_series)
+current_communes = cached(queries.current_communes)
+commune_profile = cached(queries.commune_profile)
+commune_measures = cached(queries.commune_measures)
+commune_trends = cached(queries.commune_trends)
+indicator_counts = cached(queries.indicator_counts)
+commune_targets = cached(queries.commune_targets)
+commune_peers = cached(queries.commune_peers)
+plans = cached(queries.plans)
+target_years = cached(queries.target_years)
+target_summary = cached(queries.target_summary)
+target_history = cached(queries.target_history)
+target_communes = cached(queries.target_communes)
+plan_matrix = cached(queries.plan_matrix)
+brief_html = cached(queries.brief_html)
+load_history = cached(queries.load_history)
+rows_in_use = cached(queries.rows_in_use)
+load_detail = cached(queries.load_detail)
+load_findings = cached(queries.load_findings)
 
 
 def bootstrap() -> None:
