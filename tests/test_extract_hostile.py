@@ -160,3 +160,14 @@ def test_a_formula_in_a_report_is_written_inert(tmp_path):
     write_workbook(run.analyse(read.read_document(path)), out)
     sentences = [row[-1] for row in load_workbook(out)["Số liệu trích"].iter_rows(min_row=2, values_only=True)]
     assert sentences and all(not str(s).startswith("=") for s in sentences)
+
+
+def test_a_report_without_a_full_stop_is_read_in_bounded_time_and_memory(tmp_path):
+    """One 'sentence' of 20.000 figures: read through the sandbox (60 s, 2 GB), each figure keeps an excerpt."""
+    path = tmp_path / "mot_cau.txt"
+    path.write_text("UBND xã Mỏ Cày báo cáo: " + "Tổng số hồ sơ tiếp nhận: 3.781 hồ sơ, từ ngày 01/7/2025 đến ngày 30/10/2025, "
+                    * 20_000, encoding="utf-8")
+    extraction = run.extract_report(path)
+    assert len(extraction.figures) == 20_000 and len(extraction.used) == 1
+    assert max(len(f.sentence) for f in extraction.figures) <= 602
+    assert all("trùng" in f.reason for f in extraction.not_used)

@@ -15,6 +15,7 @@ A plan ('KẾ HOẠCH') states targets, not results: none of its numbers is used
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ _CONNECTORS = re.compile(r"^[\s,;:()\-–]*(?:(?:chiếm|đạt|tỷ lệ|tươn
                          re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(r"[;.]\s|[;.]$|(?<![\w.,])\d+(?:[.,]\d+)*(?!\w)|,\s*trong đó", re.IGNORECASE)
 _PARTS = re.compile(r"trong đó", re.IGNORECASE)
+_REACH = 300  # how far around a number its words are looked for (a hostile file may have no full stop at all)
 _HEADING_MARKERS = ("roman", "number", "alpha", "star", "article", "caps")
 _DEEPER = {"dash": ("plus", "paren"), "star": ("dash", "plus", "paren")}
 
@@ -59,6 +61,8 @@ class Reading:
     statements: list[Statement] = field(default_factory=list)
     stated: list[tuple[int, Period]] = field(default_factory=list)
     scopes: dict[str, Scope] = field(default_factory=dict)
+    elsewhere: dict[str, str | None] = field(default_factory=dict)  # per sentence: whose figures they are, if not ours
+    taken: set[int] = field(default_factory=set)  # the periods of sentences already among the statements
 
 
 def read(passages: list[text.Passage], reading: Reading) -> Reading:
@@ -108,7 +112,7 @@ def _sentence(reading: Reading, passage: text.Passage, sentence: str) -> None:
     for quantity in numbers.quantities(sentence):
         if quantity.start < end:
             continue  # inside the label of the figure before ('26 trạm … (BTS 2G/3G)')
-        raw = sentence[end:quantity.start]
+        raw = sentence[max(end, quantity.start - _REACH):quantity.start]
         whole = _whole_label(raw, whole, last_value)
         label = Label(raw, _strip_unit(_own(raw), previous), whole.own, whole.whole_column)
         figure, label_end, used = _figure(reading, passage, sentence, quantity, label, previous, stated, target)
@@ -150,10 +154,11 @@ def _figure(reading: Reading, passage: text.Passage, sentence: str, q: Quantity,
             previous: Figure | None, stated: list, target: bool) -> tuple[Figure, int, str]:
     """The figure of a quantity, where its label ends in the sentence (past the number when it follows it), and
     the label's words."""
-    figure = Figure(q.text, text.strip_marker(sentence), passage.paragraph, passage.page, _value(q), q.unit, q.qualifier,
+    figure = Figure(q.text, _excerpt(sentence, q), passage.paragraph, passage.page, _value(q), q.unit, q.qualifier,
                     where=passage.where)
     concept, role, sure, label_end, words = _concept(sentence, q, label, previous)
-    variant = phrases.variant_of(label.text) or phrases.variant_of(sentence[:q.start]) or _scope_value(reading, "variant")
+    variant = phrases.variant_of(label.text) or phrases.variant_of(sentence[max(0, q.start - _REACH):q.start]) \
+        or _scope_value(reading, "variant")
     figure.role = role
     if concept is not None:
         figure.concept, figure.dataset = concept.name, concept.dataset
@@ -170,6 +175,20 @@ def _figure(reading: Reading, passage: text.Passage, sentence: str, q: Quantity,
     if q.whole is not None and concept is not None and role == "value" and not q.per100:
         _whole(reading, figure, q, concept, variant)
     return figure, label_end, words
+
+
+def _excerpt(sentence: str, q: Quantity, width: int = 600) -> str:
+    """The sentence a figure was read from (without its bullet); around the figure when the sentence is very long."""
+    if len(sentence) <= width:
+        return text.strip_marker(sentence)
+    start = max(0, q.start - width // 2)
+    return f"…{sentence[start:start + width].strip()}…"
+
+
+def _elsewhere(reading: Reading, sentence: str) -> str | None:
+    if sentence not in reading.elsewhere:
+        reading.elsewhere[sentence] = units.elsewhere(sentence, reading.unit, reading.dim)
+    return reading.elsewhere[sentence]
 
 
 def _value(q: Quantity) -> float | str:
@@ -214,7 +233,7 @@ def _strip_unit(left: str, previous: Figure | None) -> str:
 def _concept_after(sentence: str, q: Quantity, rate: bool) -> tuple[Concept | None, str, float, int, str]:
     """A label that follows the number: '26 trạm phát sóng …', '100% các thôn … 4G', '1.305 người được cấp chứng nhận'."""
     role = "rate" if rate else "value"
-    right = _NEXT_CLAUSE.split(sentence[q.end:], maxsplit=1)[0]
+    right = _NEXT_CLAUSE.split(sentence[q.end:q.end + _REACH], maxsplit=1)[0]
     concept, _ = phrases.best(right)
     if concept is None:
         return None, role, 0.0, q.end, ""
@@ -263,7 +282,7 @@ def _target(reading: Reading, target: bool) -> str | None:
 
 def _not_credited(reading: Reading, figure: Figure, sentence: str) -> str | None:
     """Why a placed figure is still not credited to the report's unit, or None."""
-    elsewhere = units.elsewhere(sentence, reading.unit, reading.dim) or _unit_reason(reading.unit)
+    elsewhere = _elsewhere(reading, sentence) or _unit_reason(reading.unit)
     if elsewhere:
         return elsewhere
     if figure.reason:  # the period does not fit the dataset
@@ -308,9 +327,10 @@ def _place_period(reading: Reading, figure: Figure, q: Quantity, stated: list) -
 
 def _period(reading: Reading, dataset: str, where: str, q: Quantity, stated: list) -> tuple[Period | None, str, float]:
     if stated:
-        before = [s for s in stated if s[1] <= q.start]
-        _, _, period = before[-1] if before else stated[0]
-        if not any(s.period is period for s in reading.statements):
+        before = bisect.bisect_right(stated, q.start, key=lambda s: s[1])  # the nearest one ending before the number
+        _, _, period = stated[before - 1] if before else stated[0]
+        if id(period) not in reading.taken:
+            reading.taken.add(id(period))
             reading.statements.append(Statement(period, where, dataset))
         return period, "trong câu", 1.0
     for statement in reversed(reading.statements):

@@ -93,7 +93,7 @@ def quantities(sentence: str) -> list[Quantity]:
 
 
 def _quantity(sentence: str, m: re.Match) -> Quantity | None:
-    before, after = sentence[:m.start()], sentence[m.end():]
+    before, after = sentence[max(0, m.start() - 60):m.start()], sentence[m.end():m.end() + 80]
     percent = bool(m.group("pct"))
     per100 = bool(_PER_100.match(after)) or (m.group("whole") == "100" and _starts_with(after, ("dân", "người dân")))
     decimal = percent or per100

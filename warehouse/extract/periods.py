@@ -32,10 +32,12 @@ def find(text: str) -> list[tuple[int, int, Period]]:
     """(start, end, period) of every period stated in a text, in order, none overlapping."""
     text = _WORDY_DATE.sub(lambda m: _same_length(m, f"{m.group(1)}/{m.group(2)}/{m.group(3)}"), text)
     found: list[tuple[int, int, Period]] = []
+    taken = bytearray(len(text))
     for finder in (_ranges, _as_of, _halves, _nines, _quarters, _months, _years):
         for start, end, period in finder(text):
-            if all(end <= s or start >= e for s, e, _ in found):
+            if not any(taken[start:end]):
                 found.append((start, end, period))
+                taken[start:end] = b"\x01" * (end - start)
     return sorted(found, key=lambda f: f[0])
 
 
