@@ -179,3 +179,18 @@ def test_unseen_report_uses_nothing_else(ly_son, ext):
 def test_unseen_report_lists_what_it_does_not_use(ly_son, ext, written, why):
     figure = next(f for f in ly_son[ext].figures if f.text.startswith(written))
     assert not figure.used and why in figure.reason.lower()
+
+
+def test_a_letterhead_in_the_page_header_of_a_docx(tmp_path):
+    import docx
+
+    document = docx.Document()
+    header = document.sections[0].header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = "ỦY BAN NHÂN DÂN XÃ SƠN HẠ"
+    document.add_paragraph("BÁO CÁO tháng 11/2025")
+    document.add_paragraph("- Toàn xã có 12 trạm phát sóng thông tin di động (BTS).")
+    document.save(str(tmp_path / "son_ha.docx"))
+    extraction = run.analyse(read.read_document(tmp_path / "son_ha.docx"))
+    assert (extraction.unit.code, extraction.unit.kind) == ("21292", "current")
+    assert [(f.column, f.value, f.period.label()) for f in extraction.used] == [("bts_stations", 12, "tháng 11/2025")]
