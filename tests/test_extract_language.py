@@ -194,3 +194,17 @@ def test_a_letterhead_in_the_page_header_of_a_docx(tmp_path):
     extraction = run.analyse(read.read_document(tmp_path / "son_ha.docx"))
     assert (extraction.unit.code, extraction.unit.kind) == ("21292", "current")
     assert [(f.column, f.value, f.period.label()) for f in extraction.used] == [("bts_stations", 12, "tháng 11/2025")]
+
+
+def test_a_column_the_registry_does_not_have_is_said_not_invented():
+    from warehouse.extract.model import USED, Figure, Period
+    from warehouse.extract.review import review
+
+    month = Period("month", date(2025, 11, 30), date(2025, 11, 1), "tháng 11/2025")
+    figures = [Figure("trên 50%", "Phủ sóng 5G đạt trên 50%.", 3, None, 50.0, "%", "trên", "broadband",
+                      "coverage_5g_pct_reported", period=month, status=USED, unit_code="21548"),
+               Figure("28 trạm", "Toàn đặc khu có 28 trạm BTS.", 4, None, 28, "trạm", None, "broadband", "bts_stations",
+                      period=month, status=USED, unit_code="21548")]
+    review(figures)
+    assert not figures[0].used and "chưa có cột 'coverage_5g_pct_reported' trong bộ dữ liệu broadband" in figures[0].reason
+    assert figures[1].used

@@ -113,7 +113,7 @@ CONCEPTS: tuple[Concept, ...] = (
             count="households", forbid=r"cáp quang|internet|kinh doanh|nghèo", units=r"hộ"),
     Concept("fixed_broadband", "thuê bao băng rộng cố định", (r"băng rộng cố định|internet cố định",), "broadband",
             count="fixed_broadband_subs", rate="fixed_broadband_per_100_reported", units=r"thuê bao", per100_only=True),
-    Concept("mobile_broadband", "hạ tầng băng rộng di động (không có trong bộ dữ liệu)", (r"băng rộng di động",),
+    Concept("mobile_broadband", "hạ tầng băng rộng di động", (r"băng rộng di động",),
             forbid=r"\b5g\b"),
     Concept("mobile_subs", "thuê bao di động", (r"thuê bao", r"di động"), "broadband", count="mobile_subs",
             rate="mobile_subs_per_100_reported", whole="reported_population", forbid=r"băng rộng", units=r"thuê bao"),
