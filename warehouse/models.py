@@ -1,6 +1,8 @@
 """Create the seeds and views of sql/: seed tables first, then views in dependency order.
 
-A seed (sql/seeds/NAME.csv) is a reviewed list kept as a file, loaded as the table NAME:
+A macro (sql/macros/NAME.sql, a `create or replace macro NAME …` statement) is SQL several views share,
+such as latest_counted, the staging views' "latest counted load wins"; a view that calls one depends on
+the views the macro reads. A seed (sql/seeds/NAME.csv) is a reviewed list kept as a file, loaded as the table NAME:
 ref_measures is the catalogue of measures that the marts compute and the pages show
 (warehouse/metrics.py reads the same file). A view's dependencies are the other views
 its SQL names, so a new file needs no registration: drop it into sql/staging or
@@ -37,6 +39,11 @@ def view_files() -> list[Path]:
     return [path for layer in LAYERS for path in sorted((root / layer).glob("*.sql"))]
 
 
+def macro_files() -> list[Path]:
+    """Every macro file (sql/macros/*.sql), each one `create or replace macro` statement named as its file."""
+    return sorted((sql_dir() / "macros").glob("*.sql"))
+
+
 def seed_files() -> list[Path]:
     """Every seed file (sql/seeds/*.csv), loaded as a table of the file's name."""
     return sorted((sql_dir() / "seeds").glob("*.csv"))
@@ -55,7 +62,7 @@ _hash_cache: dict[tuple, str] = {}
 def sql_hash() -> str:
     """The hash of the seed and view files' names and contents, read again only when a file's mtime or size
     changed."""
-    files = seed_files() + view_files()
+    files = seed_files() + macro_files() + view_files()
     stamp = tuple((str(path), st.st_mtime_ns, st.st_size) for path in files for st in [path.stat()])
     digest = _hash_cache.get(stamp)
     if digest is None:  # (sessions run in threads: the value returned never depends on another's update)
@@ -65,13 +72,19 @@ def sql_hash() -> str:
     return digest
 
 
+def _words(path: Path) -> set[str]:
+    return set(re.findall(r"[a-z_][a-z0-9_]*", path.read_text(encoding="utf-8").lower()))
+
+
 def dependencies(files: list[Path]) -> dict[str, set[str]]:
-    """View name → the other views its SQL references (as whole words)."""
+    """View name → the other views its SQL references (as whole words), and those of the macros it calls."""
     names = {path.stem for path in files}
+    macros = {path.stem: _words(path) & names for path in macro_files()}
     deps = {}
     for path in files:
-        words = set(re.findall(r"[a-z_][a-z0-9_]*", path.read_text(encoding="utf-8").lower()))
-        deps[path.stem] = (words & names) - {path.stem}
+        words = _words(path)
+        called = set().union(*(macros[name] for name in words & set(macros)))
+        deps[path.stem] = ((words | called) & names) - {path.stem}
     return deps
 
 
@@ -85,9 +98,9 @@ def build_order(files: list[Path] | None = None) -> list[Path]:
 def build(con: duckdb.DuckDBPyConnection) -> list[str]:
     """(Re)create every view of sql/ in one transaction, drop views no file defines any more, and record
     the files' hash in meta.build. Returns the views' names in the order built."""
-    seeds = seed_files()
-    texts = {path: path.read_text(encoding="utf-8") for path in seeds + view_files()}
-    order = build_order(list(texts)[len(seeds):])
+    seeds, macros = seed_files(), macro_files()
+    texts = {path: path.read_text(encoding="utf-8") for path in seeds + macros + view_files()}
+    order = build_order(list(texts)[len(seeds) + len(macros):])
     names = {path.stem for path in order}
     con.begin()
     try:
@@ -96,6 +109,8 @@ def build(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute(f"drop view {quoted}")
         for path in seeds:
             _create_seed(con, path)
+        for path in macros:
+            _create_macro(con, path, texts[path])
         for path in order:
             _create_view(con, path, texts[path])
         con.execute("create schema if not exists meta")
@@ -119,6 +134,13 @@ def _create_seed(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """The table of a seed file: header row, types detected (booleans, numbers, text), empty cells null."""
     con.execute(f"create or replace table {path.stem} as select * from read_csv(?, header = true, quote = '\"')",
                 [str(path)])
+
+
+def _create_macro(con: duckdb.DuckDBPyConnection, path: Path, text: str) -> None:
+    try:
+        con.execute(text.strip().rstrip(";"))
+    except duckdb.Error as exc:
+        raise ValueError(f"Không tạo được macro {path.stem} từ {path}: {exc}") from exc
 
 
 def _create_view(con: duckdb.DuckDBPyConnection, path: Path, text: str) -> None:

@@ -2,28 +2,12 @@
 -- key (plan_unit, indicator_code, year). A load from before plans had units has plan_unit null: listed, never judged.
 -- "≥ 80" → (≥, 80); "75-80" → (range, 75, 80); "50" → (=, 50); "đạt 1" → (≥, 1);
 -- "100 (Các hệ thống … thông minh.)" → (=, 100) with the note kept; "-" or text without a number → no target that year.
-with source as (
-    select * from raw.targets
-),
-
-counted_loads as (
-    select load_id from stg_loads where is_counted
+with latest as (
+    select * from latest_counted('raw.targets', ['plan_unit', 'indicator_code', 'year'])
 ),
 
 indicator_metrics as (
     select * from ref_indicator_metrics
-),
-
-latest_load_wins as (
-    select
-        source.*,
-        row_number() over (partition by plan_unit, indicator_code, year order by source.load_id desc) as version_rank,
-    from source
-    where source.load_id in (select load_id from counted_loads)
-),
-
-latest as (
-    select * exclude (version_rank) from latest_load_wins where version_rank = 1
 ),
 
 normalised as (
