@@ -24,11 +24,6 @@ def target_text(metric: ui.Metric, target: dict) -> str:
                            "%" if metric.unit == "pct" else None, target["target_text"])
 
 
-def meets(value: float, target: dict) -> bool:
-    """Judged as mart_target_attainment judges: ≤ is at most the target, everything else at least."""
-    return value <= target["target_value"] if target["comparator"] == "≤" else value >= target["target_value"]
-
-
 def open_profile(event, selection: str) -> None:
     """A commune clicked in a chart → its profile page (the chart's point selection named `selection`)."""
     points = (event.selection.get(selection) or []) if event else []
@@ -104,7 +99,7 @@ chart_data = shown.assign(
 )
 if target:
     target_label = f"Chỉ tiêu {target['year']}: {target_text(metric, target)}"
-    chart_data["status"] = [("Đạt chỉ tiêu" if meets(v, target) else "Chưa đạt") for v in chart_data["value"]]
+    chart_data["status"] = chart_data["met"].map({True: "Đạt chỉ tiêu", False: "Chưa đạt"}).fillna("Chưa đánh giá")
 
 
 # ---------------------------------------------------------------- charts
@@ -135,7 +130,8 @@ def reference_layers() -> list:
 
 def ranked_chart(data: pd.DataFrame) -> alt.LayerChart:
     pick = alt.selection_point(name="commune", fields=["commune_code"], on="click", empty=False)
-    color = (alt.Color("status:N", title=None, scale=alt.Scale(domain=["Đạt chỉ tiêu", "Chưa đạt"], range=[BLUE, ORANGE]),
+    color = (alt.Color("status:N", title=None, scale=alt.Scale(domain=["Đạt chỉ tiêu", "Chưa đạt", "Chưa đánh giá"],
+                                                               range=[BLUE, ORANGE, "#9e9e9e"]),
                        legend=alt.Legend(orient="top")) if target else alt.value(BLUE))
     bars = alt.Chart(data).mark_bar(cursor="pointer").encode(
         x=alt.X("value:Q", title=metric.axis_title, axis=alt.Axis(orient="top")),
@@ -264,7 +260,7 @@ if kind == "scatter":
     st.caption(f"Trục ngang: {metric.label}, kỳ {metric.period_text(period)}. Trục dọc: {metric2.label}, "
                f"kỳ {metric2.period_text(period2)} (kỳ gần nhất của chỉ số này không sau kỳ đã chọn). "
                f"{ui.number(len(pair))} đơn vị có cả hai số liệu"
-               + (f"; hệ số tương quan r = {ui.number(pair['x_value'].corr(pair['y_value']), 2)}."
+               + (f"; hệ số tương quan r = {ui.number(pair['correlation'].iloc[0], 2)}."
                   if len(pair) > 2 else "."))
     if pair.empty:
         st.stop()

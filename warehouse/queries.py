@@ -45,19 +45,34 @@ def filter_options(con: Con) -> dict[str, list[str]]:
     return {col: sorted(v for v in frame[col].dropna().unique()) for col in frame.columns}
 
 
+# the province plan's target in force for a metric in a year: the first target year at or after it
+_TARGET_IN_FORCE = """
+    select year, comparator, target_value, target_upper, target_text, indicator_code, indicator_name
+    from mart_plan_targets
+    where plan_unit = 'province' and is_tracked and metric = ? and year >= ? and target_value is not null
+    order by year, indicator_order
+    limit 1
+"""
+
+
 def commune_metric(con: Con, metric: str, period_end: date, former_province: list[str] | None = None,
                    former_district: list[str] | None = None, unit_type: list[str] | None = None) -> pd.DataFrame:
-    """One metric for every commune at one period, filtered; with rank x/n among all reporting communes."""
-    return _df(con, """
+    """One metric for every commune at one period, filtered; with rank x/n among all reporting communes, and
+    whether it meets the province plan's target in force that year (met, as the macro meets judges; null without
+    a target or on a qualified value)."""
+    return _df(con, f"""
+        with target as ({_TARGET_IN_FORCE})
         select commune_code, commune_name, unit_type, former_province, former_district,
-               period_start, period_end, value, rank, units_ranked
+               period_start, period_end, value, qualifier, rank, units_ranked,
+               meets(value, target.comparator, target.target_value, qualifier) as met,
         from mart_commune_metrics
+        left join target on true
         where metric = ? and period_end = ?
           and (? is null or list_contains(?, former_province))
           and (? is null or list_contains(?, former_district))
           and (? is null or list_contains(?, unit_type))
         order by value desc nulls last, commune_name
-    """, [metric, period_end, former_province or None, former_province or None,
+    """, [metric, pd.Timestamp(period_end).year, metric, period_end, former_province or None, former_province or None,
           former_district or None, former_district or None, unit_type or None, unit_type or None])
 
 
@@ -180,13 +195,7 @@ def metric_target(con: Con, metric: str, year: int) -> dict | None:
     Read from mart_plan_targets (an indicator may be tracked by several measures, e.g. 3.3 by
     digitized dossiers and digitized results).
     """
-    row = con.execute("""
-        select year, comparator, target_value, target_upper, target_text, indicator_code, indicator_name
-        from mart_plan_targets
-        where plan_unit = 'province' and is_tracked and metric = ? and year >= ? and target_value is not null
-        order by year, indicator_order
-        limit 1
-    """, [metric, year]).fetchone()
+    row = con.execute(_TARGET_IN_FORCE, [metric, year]).fetchone()
     if row is None:
         return None
     names = ("year", "comparator", "target_value", "target_upper", "target_text", "indicator_code", "indicator_name")
@@ -196,7 +205,8 @@ def metric_target(con: Con, metric: str, year: int) -> dict | None:
 def commune_metric_pair(con: Con, metric_x: str, period_x: date, metric_y: str, period_y: date,
                         former_province: list[str] | None = None, former_district: list[str] | None = None,
                         unit_type: list[str] | None = None) -> pd.DataFrame:
-    """Two measures side by side for each commune reporting both, each at its own period; filtered."""
+    """Two measures side by side for each commune reporting both, each at its own period; filtered; with their
+    Pearson correlation over the communes shown (`correlation`, the same on every row)."""
     return _df(con, """
         with x as (
             select * from mart_commune_metrics where metric = ? and period_end = ? and value is not null
@@ -208,6 +218,7 @@ def commune_metric_pair(con: Con, metric_x: str, period_x: date, metric_y: str, 
         select x.commune_code, x.commune_name, x.unit_type, x.former_province, x.former_district,
                x.value as x_value, x.rank as x_rank, x.units_ranked as x_units_ranked,
                y.value as y_value, y.rank as y_rank, y.units_ranked as y_units_ranked,
+               corr(x.value, y.value) over () as correlation,
         from x
         inner join y using (commune_code)
         where (? is null or list_contains(?, x.former_province))

@@ -3,8 +3,8 @@
 -- commune; a commune's own plan that commune only (Lý Sơn's appendix is judged for Lý Sơn, not for 95 others).
 -- The actual for year Y is the value at the measure's latest period (province-wide) ending in or before Y that
 -- has a province value, so targets of later years are judged on the newest data, and every commune on the same
--- period. met: "≥ x" and a bare "x" are met when actual ≥ x; a range "75-80" when actual reaches its lower bound
--- (the plan asks for 75 to 80 %: 75 is reached, more is not a failure); "≤ x" when actual ≤ x.
+-- period. Reached as the macro meets says: "≥ x" and a bare "x" when actual ≥ x; a range "75-80" when actual reaches
+-- its lower bound (the plan asks for 75 to 80 %: 75 is reached, more is not a failure); "≤ x" when actual ≤ x.
 -- shortfall: how far from meeting it, in the measure's unit (0 when met); gap = actual - target_value.
 -- status says what may honestly be said, and met is true or false only for 'met' and 'missed':
 --   met | missed     judged on a measured value;
@@ -114,14 +114,7 @@ unioned as (
 measured as (
     select
         unioned.*,
-        case
-            when actual is null or target_value is null then null
-            when qualifier = '>' and actual >= target_value then comparator <> '≤'  -- "trên 75 %" of "≥ 75": met
-            when qualifier = '<' and actual <= target_value then comparator = '≤'
-            when qualifier is not null then null  -- "khoảng 62 %", or a bound that does not settle it
-            when comparator = '≤' then actual <= target_value
-            else actual >= target_value
-        end as reached,
+        meets(actual, comparator, target_value, qualifier) as reached,  -- sql/macros/meets.sql
         unioned.year > (select data_year from plan_year) as is_future,
     from unioned
 ),
