@@ -398,11 +398,7 @@ def retract_path(load_id: int, *, db_file: Path | None = None, by: str | None = 
 
 def seed(db_file: Path | None = None) -> list[LoadResult]:
     """Create the warehouse and load the reference communes and the sample workbooks (idempotent)."""
-    from warehouse import models
-
-    results = [load_path(REFERENCE_COMMUNES, "communes", db_file=db_file, loaded_by="seed")]
-    with db.write_connection(db_file) as con:
-        models.build(con)
+    results = [load_path(REFERENCE_COMMUNES, "communes", db_file=db_file, loaded_by="seed")]  # builds the views
     for name, dataset in SAMPLE_FILES:
         results.append(load_path(SAMPLES_DIR / name, dataset, db_file=db_file, loaded_by="seed", is_sample=True))
     return results
