@@ -35,6 +35,7 @@ from warehouse.leader import (  # noqa: F401
     UNTRACKED,
     bdhvs_export,
     commune_targets_table,
+    former_table,
     measures_export,
     measures_table,
     shortfall_text,
@@ -129,6 +130,7 @@ brief_html = cached(queries.brief_html)
 load_history = cached(queries.load_history)
 rows_in_use = cached(queries.rows_in_use)
 load_detail = cached(queries.load_detail)
+former_unit_values = cached(queries.former_unit_values)
 load_findings = cached(queries.load_findings)
 
 

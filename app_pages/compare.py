@@ -280,3 +280,10 @@ else:
 ui.table(table, {col: shown_as for col, (_, shown_as) in formats.items()})
 ui.export_button(table, stem, key="compare_export", formats={col: excel for col, (excel, _) in formats.items()},
                  notes=[title_note, f"Bộ lọc: {filters_text}"])
+
+former = ui.former_unit_values(metric=metric_name)
+if not former.empty:
+    with st.expander(f"Trước sáp nhập: {len(former)} số liệu của đơn vị cũ", icon=":material/history:"):
+        st.caption("Số liệu báo cáo cho đơn vị trước ngày 1/7/2025 (huyện cũ, xã cũ đã chia cho nhiều đơn vị mới): "
+                   "giữ như báo cáo ghi, không tính cho đơn vị mới nào và không xếp hạng.")
+        st.dataframe(ui.former_table(former), hide_index=True, width="stretch")

@@ -111,6 +111,14 @@ if not trend.empty:
     st.altair_chart(chart, width="content")
     st.caption("Đường xám: toàn tỉnh (với số đếm: trung bình mỗi đơn vị).")
 
+# ---------------------------------------------------------------- before the merger
+former = ui.former_unit_values(commune_code=code)
+if not former.empty:
+    st.subheader("Trước sáp nhập")
+    st.caption("Số liệu các báo cáo ghi cho đơn vị cũ đã hợp thành (một phần) đơn vị này: của đơn vị cũ, không phải "
+               "của riêng đơn vị này, nên không tính vào các chỉ số và thứ hạng ở trên.")
+    st.dataframe(ui.former_table(former), hide_index=True, width="stretch")
+
 # ---------------------------------------------------------------- peers
 peers = ui.commune_peers(code)
 if len(peers) > 1:

@@ -34,8 +34,9 @@ def test_compare_reads_its_view_from_the_url(app):
     at = app("app_pages/compare.py", metric="online_rate_pct", period="2025-10-30", type="phường")
     assert at.selectbox(key="compare_metric").value == "online_rate_pct"
     assert at.multiselect(key="compare_type").value == ["phường"]
-    [table] = at.dataframe
+    table, former = at.dataframe  # the ranking, then "Trước sáp nhập": Minh Long's half-year (report 002)
     assert len(table.value) == 9  # the 9 phường
+    assert former.value["Đơn vị cũ"].tolist() == ["H. Minh Long"] and former.value["Giá trị"].iloc[0] == "97,5 %"
 
 
 def test_compare_ignores_values_not_in_allow_list(app):

@@ -150,3 +150,36 @@ def test_a_commune_plan_target_not_yet_due_is_not_missed(db_file, make_xlsx):
     rows = mart(db_file, """select year, status, met, round(progress_pct) from mart_target_attainment
                             where commune_code = ? order by year""", [MO_CAY])
     assert rows == [(2025, "met", True, 124.0), (2030, "not_due", None, 96.0)]
+
+
+# ---------------------------------------------------------------- units from before the merger
+
+
+def test_a_former_districts_figures_are_its_own_never_credited_or_ranked(db_file, make_xlsx, open_page):
+    """Minh Long's half-year report (002): 1.686 dossiers, 1.644 online, for Huyện Minh Long, now Xã Minh Long and
+    Xã Sơn Mai. Loaded as the former district's, shown on both profiles, in no ranking and in no province value."""
+    title = ["BÁO CÁO 6 THÁNG ĐẦU NĂM 2025 (Từ ngày 01/01/2025 đến 30/06/2025)"]
+    header = ["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến"]
+    result = loaded(make_xlsx([title, [], header, ["Huyện Minh Long", "1.686", "1.644"], ["Xã Mỏ Cày", 100, 80]]),
+                    db_file)
+    warned = [f for f in result.findings if f.rule == "commune_former"]
+    assert len(warned) == 1 and "Xã Minh Long" in warned[0].message and "Xã Sơn Mai" in warned[0].message
+    row = measure(db_file, "cu:H. Minh Long", "online_rate_pct", "value, rank, is_former, commune_name")
+    assert (round(row[0], 1), row[1], row[2], row[3]) == (97.5, None, True, "H. Minh Long")
+    assert measure(db_file, MO_CAY, "online_rate_pct", "rank, units_ranked") == (1, 1)
+    province = mart(db_file, "select numerator, denominator from mart_province_summary where metric = 'online_rate_pct'")
+    assert province == [(80.0, 100.0)]
+    for code in (MINH_LONG, "21349"):
+        at = open_page("app_pages/profile.py", db=db_file, commune=code)
+        assert "Trước sáp nhập" in [s.value for s in at.subheader]
+        former = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[0].value
+        assert "H. Minh Long" in set(former["Đơn vị cũ"])
+
+
+def test_a_former_commune_renamed_whole_is_credited_to_its_successor(communes_with_former):
+    """A former unit that alone became today's unit (H. Lý Sơn → Đặc khu Lý Sơn) is today's unit, with a warning;
+    a former commune merged with others (Xã Đức Chánh, part of Mỏ Cày) is not."""
+    renamed = communes_with_former.resolve_name("Huyện Lý Sơn")
+    assert renamed.code == LY_SON and renamed.warning
+    part = communes_with_former.resolve_name("Xã Đức Chánh")
+    assert part.code == "cu:Xã Đức Chánh" and "Xã Mỏ Cày" in part.warning

@@ -8,11 +8,17 @@ alike (Xã Sơn Hà, mã 21289 · Xã Sơn Hạ, mã 21292) are never offered as
 Suggestions are scored by rapidfuzz (the same ratio as difflib's, in C++), once
 per distinct name.
 
-Names of the units from before 1 July 2025 (the `merged_from` column: "Xã Nghĩa
-Dũng; Xã Nghĩa Hà", "Xã Trà Bùi (một phần)") resolve too, when no current unit has
-the name: an old unit that went whole into one commune resolves to it with a
-warning; an old unit that was split, or a name several old units shared, is an
-error that names the candidates. Current names always win.
+Names of the units from before 1 July 2025 resolve too, when no current unit has the name: the
+former communes of the `merged_from` column ("Xã Nghĩa Dũng; Xã Nghĩa Hà", "Xã Trà Bùi (một
+phần)") and the former districts of `former_district` ("Huyện Minh Long", "H. Minh Long").
+- A former unit that is today's unit under a new name (it alone went into it) resolves to it, with
+  a warning.
+- A former unit that is only part of today's units (merged with others, split, a district of
+  several) is not credited to any of them: it resolves to its own code, FORMER + its name as the
+  dimension writes it ('cu:H. Minh Long', 'cu:Xã Trà Bùi'), with a warning. The marts show its
+  figures as a former unit's (mart_former_unit_metrics), never ranked with today's units.
+- A name several old units shared is an error that names the candidates.
+Current names always win.
 """
 
 from __future__ import annotations
@@ -32,6 +38,17 @@ SUGGEST_CUTOFF = 40  # fuzz.ratio, 0–100: difflib.get_close_matches' cutoff 0.
 SUGGEST_CHUNK = 1024  # names scored at once: 1.024 × 3.321 units × 4 bytes ≈ 14 MB at national scale
 COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")  # combining marks
 PART = re.compile(r"\s*\(\s*một phần\s*\)\s*$", re.IGNORECASE)
+FORMER = "cu:"  # the code of a former unit's rows: 'cu:H. Minh Long'
+DISTRICT = re.compile(r"^(huyện|h\.|thành phố|tp\.?|thị xã|tx\.?|quận)\s*", re.IGNORECASE)
+DISTRICT_KIND = {"huyện": "h", "h.": "h", "thành phố": "tp", "tp": "tp", "tp.": "tp", "thị xã": "tx", "tx": "tx",
+                 "tx.": "tx", "quận": "q"}
+
+
+def district_key(name: str) -> str | None:
+    """'Huyện Minh Long', 'H. Minh Long', 'huyện  minh long' → 'h minh long'; None without a district's prefix."""
+    text = " ".join(unicodedata.normalize("NFC", name).split()).lower()
+    found = DISTRICT.match(text)
+    return f"{DISTRICT_KIND[found.group(1)]} {text[found.end():].strip()}" if found else None
 
 
 @lru_cache(maxsize=1 << 17)
@@ -80,16 +97,22 @@ class CommuneIndex:
     """The known communes: code → name, name key → codes, and the former units' names."""
 
     def __init__(self, rows: list[tuple[str, str]], merged_from: dict[str, str | None] | None = None,
-                 populations: dict[str, int] | None = None):
+                 populations: dict[str, int] | None = None, districts: dict[str, str | None] | None = None):
         self.names = {code: name for code, name in rows}
         self.populations = {code: int(p) for code, p in (populations or {}).items() if p}  # for plausibility checks
         self.by_key: dict[str, list[str]] = {}
         for code, name in rows:
             self.by_key.setdefault(name_key(name), []).append(code)
         self.former: dict[str, list[FormerUnit]] = {}
+        self.parts: dict[str, int] = {}  # code → how many former units went into it
         for code, listed in (merged_from or {}).items():
             for unit in former_units(code, listed):
                 self.former.setdefault(former_key(unit.name), []).append(unit)
+                self.parts[code] = self.parts.get(code, 0) + 1
+        self.districts: dict[str, tuple[str, list[str]]] = {}  # district key → (as the dimension writes it, codes)
+        for code, listed in (districts or {}).items():
+            for name in filter(None, (part.strip() for part in (listed or "").split(";"))):
+                self.districts.setdefault(district_key(name) or name.lower(), (name, []))[1].append(code)
         self._cache: dict[str, Resolution] = {}
         self._closest: dict[str, str] = {}  # folded name → the suggestion: each distinct name scored once
         self._folded: dict[str, list[str]] | None = None  # folded name key → name keys, built at the first suggestion
@@ -104,6 +127,9 @@ class CommuneIndex:
         return self._cache[name]
 
     def _resolve(self, name: str) -> Resolution:
+        district = self.districts.get(district_key(name) or "")
+        if district:
+            return self._resolve_district(name, *district)
         key = name_key(name)
         codes = self.by_key.get(key, [])
         former = self._former_candidates(name, former_key(name))
@@ -131,21 +157,40 @@ class CommuneIndex:
     def _resolve_former(self, name: str, units: list[FormerUnit]) -> Resolution:
         written = " ".join(unicodedata.normalize("NFC", name).split())
         targets = sorted({u.code for u in units})
-        into = "; ".join(f"{self.names.get(c, c)} (mã {c})" for c in targets)
-        if len(units) == 1 and not units[0].partial:
-            code, listed = units[0].code, units[0].name
-            former = "đơn vị cũ" if listed.lower() == written.lower() else f"đơn vị cũ {listed}"
-            return Resolution(code, warning=f"'{written}' ({former}) đã sáp nhập vào {self.names.get(code, code)} (mã {code})")
-        if all(u.partial for u in units) and len({u.name for u in units}) == 1:
-            return Resolution(None, f"'{written}' (đơn vị cũ) đã được chia cho nhiều đơn vị mới: {into}; "
+        if len({u.name for u in units}) > 1 or (len(units) > 1 and not all(u.partial for u in units)):
+            return Resolution(None, f"'{written}' là tên của nhiều đơn vị cũ, nay thuộc: {self._into(targets)}; "
                                     "hãy ghi mã xã của đơn vị mới")
-        return Resolution(None, f"'{written}' là tên của nhiều đơn vị cũ, nay thuộc: {into}; hãy ghi mã xã của đơn vị mới")
+        unit = units[0]
+        if not unit.partial and self.parts.get(unit.code) == 1:  # the same unit under its new name
+            former = "đơn vị cũ" if unit.name.lower() == written.lower() else f"đơn vị cũ {unit.name}"
+            return Resolution(unit.code, warning=f"'{written}' ({former}) nay là {self.names.get(unit.code)} "
+                                                 f"(mã {unit.code}): số liệu được tính cho đơn vị này")
+        return self._former_unit(written, unit.name, targets)
+
+    def _resolve_district(self, name: str, listed: str, codes: list[str]) -> Resolution:
+        written = " ".join(unicodedata.normalize("NFC", name).split())
+        whole = [d for d, (_, cs) in self.districts.items() if codes[0] in cs]
+        if len(codes) == 1 and len(whole) == 1:  # a district that became one unit whole (H. Lý Sơn → đặc khu Lý Sơn)
+            return Resolution(codes[0], warning=f"'{written}' (đơn vị cũ) nay là {self.names.get(codes[0])} "
+                                                f"(mã {codes[0]}): số liệu được tính cho đơn vị này")
+        return self._former_unit(written, listed, sorted(codes))
+
+    def _former_unit(self, written: str, listed: str, targets: list[str]) -> Resolution:
+        """A unit from before the merger that is only part of today's units: its own code, never theirs."""
+        return Resolution(FORMER + listed, warning=(
+            f"'{written}' là đơn vị trước sáp nhập (1/7/2025), nay thuộc {self._into(targets)}: nạp là số liệu "
+            "của đơn vị cũ, hiện trong hồ sơ các đơn vị mới và bảng «Trước sáp nhập», không tính cho đơn vị mới "
+            "nào và không xếp hạng"))
+
+    def _into(self, codes: list[str]) -> str:
+        return "; ".join(f"{self.names.get(c, c)} (mã {c})" for c in codes)
 
     def resolve_many(self, names: Iterable[str]) -> None:
         """Resolve each distinct name once, ahead of resolve_name: the suggestions for the unknown ones are
         scored in one batch (a file of 50.000 unknown names is refused in a second, not minutes)."""
         todo = [name for name in dict.fromkeys(names) if name and name not in self._cache]
-        unknown = [name for name in todo if name_key(name) not in self.by_key and former_key(name) not in self.former]
+        unknown = [name for name in todo if name_key(name) not in self.by_key and former_key(name) not in self.former
+                   and (district_key(name) or "") not in self.districts]
         self._suggest([fold(name_key(name)) for name in unknown])
         for name in todo:
             self.resolve_name(name)

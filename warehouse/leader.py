@@ -99,6 +99,24 @@ def bdhvs_export(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def former_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Figures of units from before the merger (queries.former_unit_values) as shown: whose, which measure, which
+    period, the value as reported, the units it went into."""
+    return pd.DataFrame({
+        "Đơn vị cũ": frame["former_name"],
+        "Chỉ số": frame["metric"].map(_label),
+        "Kỳ": [metrics.period_label(d, s, e) for d, s, e in zip(frame["dataset"], frame["period_start"],
+                                                                  frame["period_end"], strict=True)],
+        "Giá trị": [_value_as_written(m, v, q) for m, v, q in zip(frame["metric"], frame["value"], frame["qualifier"],
+                                                              strict=True)],
+        "Nay thuộc": frame["went_into"],
+    })
+
+
+def _value_as_written(metric: str, value: object, qualifier: object) -> str:
+    return qualified(_format(metric, value), qualifier)
+
+
 def target_text(row) -> str:
     """The target of a row of the targets marts, as written ('≥ 70 %')."""
     return metrics.target_label(row["comparator"], row["target_value"], row["target_upper"], row["unit"],

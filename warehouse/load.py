@@ -31,7 +31,7 @@ REFERENCE_COMMUNES = db.PROJECT_ROOT / "data" / "reference" / "communes.csv"
 SAMPLES_DIR = db.PROJECT_ROOT / "data" / "samples"
 # (file, dataset) of the sample data (warehouse/samples.py writes them); each plan's unit is read from its title
 SAMPLE_FILES = (("broadband.xlsx", "broadband"), ("dvctt.xlsx", "dvctt"), ("bdhvs.xlsx", "bdhvs"),
-                ("targets.xlsx", "targets"), ("targets_tinh.xlsx", "targets"))
+                ("targets.xlsx", "targets"), ("targets_tinh.xlsx", "targets"), ("dvctt_minh_long.xlsx", "dvctt"))
 
 LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
 PART_SUFFIX = ".part"  # an original being archived, named for good only once its load committed
@@ -98,19 +98,19 @@ def sha256_of(path: Path) -> str:
 def known_communes(con: duckdb.DuckDBPyConnection) -> CommuneIndex:
     """The communes names resolve against: the warehouse's current units, else the reference list.
 
-    The former units' names (merged_from) and the populations come from the same place.
+    The former units' names (merged_from, former_district) and the populations come from the same place.
     """
     try:
-        rows = con.execute("select commune_code, commune_name, merged_from, population "
+        rows = con.execute("select commune_code, commune_name, merged_from, population, former_district "
                            "from stg_communes where is_current").fetchall()
     except duckdb.CatalogException:  # views not built yet: the reference list
         rows = []
     if not rows:
         with open(REFERENCE_COMMUNES, encoding="utf-8") as fh:
-            rows = [(r["commune_code"], r["commune_name"], r["merged_from"], r["population"] or None)
-                    for r in csv.DictReader(fh)]
-    return CommuneIndex([(code, name) for code, name, _, _ in rows], {code: merged for code, _, merged, _ in rows},
-                        {code: population for code, _, _, population in rows})
+            rows = [(r["commune_code"], r["commune_name"], r["merged_from"], r["population"] or None,
+                     r["former_district"]) for r in csv.DictReader(fh)]
+    return CommuneIndex([(r[0], r[1]) for r in rows], {r[0]: r[2] for r in rows}, {r[0]: r[3] for r in rows},
+                        {r[0]: r[4] for r in rows})
 
 
 def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None = None) -> int | None:

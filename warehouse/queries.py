@@ -33,7 +33,7 @@ def metric_periods(con: Con, metric: str) -> list[date]:
     """The periods (period_end) a metric has data for, newest first."""
     rows = con.execute("""
         select distinct period_end from mart_commune_metrics
-        where metric = ? and value is not null
+        where metric = ? and value is not null and not is_former
         order by period_end desc
     """, [metric]).fetchall()
     return [r[0] for r in rows]
@@ -67,7 +67,7 @@ def commune_metric(con: Con, metric: str, period_end: date, former_province: lis
                meets(value, target.comparator, target.target_value, qualifier) as met,
         from mart_commune_metrics
         left join target on true
-        where metric = ? and period_end = ?
+        where metric = ? and period_end = ? and not is_former
           and (? is null or list_contains(?, former_province))
           and (? is null or list_contains(?, former_district))
           and (? is null or list_contains(?, unit_type))
@@ -153,8 +153,23 @@ def load_findings(con: Con, load_id: int) -> pd.DataFrame:
 
 def known_metrics(con: Con) -> list[str]:
     """Metrics of the catalogue that have data, in catalogue order."""
-    present = {r[0] for r in con.execute("select distinct metric from mart_commune_metrics where value is not null").fetchall()}
+    present = {r[0] for r in con.execute(
+        "select distinct metric from mart_commune_metrics where value is not null and not is_former").fetchall()}
     return [name for name in metrics.METRICS if name in present]
+
+
+def former_unit_values(con: Con, commune_code: str | None = None, metric: str | None = None) -> pd.DataFrame:
+    """Figures reported for units from before the merger (mart_former_unit_metrics): those that went into one
+    current commune, or those of one measure; the former unit, its kind, the units it went into (names)."""
+    return _df(con, """
+        select former.commune_name as former_name, former.kind, former.dataset, former.metric, former.period_start,
+               former.period_end, former.value, former.value_source, former.qualifier,
+               (select string_agg(commune_name, ', ' order by commune_name collate vi) from stg_communes
+                where list_contains(former.went_into, commune_code)) as went_into,
+        from mart_former_unit_metrics as former
+        where (? is null or list_contains(former.went_into, ?)) and (? is null or former.metric = ?)
+        order by former.commune_name collate vi, former.metric, former.period_end
+    """, [commune_code, commune_code, metric, metric])
 
 
 def load_detail(con: Con, load_id: int) -> dict | None:
@@ -209,11 +224,11 @@ def commune_metric_pair(con: Con, metric_x: str, period_x: date, metric_y: str, 
     Pearson correlation over the communes shown (`correlation`, the same on every row)."""
     return _df(con, """
         with x as (
-            select * from mart_commune_metrics where metric = ? and period_end = ? and value is not null
+            select * from mart_commune_metrics where metric = ? and period_end = ? and value is not null and not is_former
         ),
         y as (
             select commune_code, value, rank, units_ranked
-            from mart_commune_metrics where metric = ? and period_end = ? and value is not null
+            from mart_commune_metrics where metric = ? and period_end = ? and value is not null and not is_former
         )
         select x.commune_code, x.commune_name, x.unit_type, x.former_province, x.former_district,
                x.value as x_value, x.rank as x_rank, x.units_ranked as x_units_ranked,

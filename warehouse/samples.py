@@ -31,7 +31,8 @@ ILLUSTRATIVE = "số liệu minh họa, không phải số liệu chính thức"
 FROM_REPORTS = (
     "Lấy từ báo cáo: Mỏ Cày (DVCTT 01/07–30/10/2025; học viên, chuyên đề, chứng nhận và thứ hạng BDHVS ngày 03/11 và "
     "18/11/2025; 14 tổ dân phố), Lý Sơn (hạ tầng số tháng 11/2025 với dân số 19.080 của báo cáo; phụ lục chỉ tiêu "
-    "là kế hoạch riêng của Lý Sơn), Minh Long và Sơn Mai (4G ở mọi thôn), 5G chỉ ở đô thị và khu công nghiệp, số hóa "
+    "là kế hoạch riêng của Lý Sơn), huyện Minh Long cũ (hồ sơ 6 tháng đầu năm 2025, là số liệu của huyện cũ), "
+    "Minh Long và Sơn Mai (4G ở mọi thôn), 5G chỉ ở đô thị và khu công nghiệp, số hóa "
     "hồ sơ cấp xã khoảng 99 %. Mọi số liệu khác, và kế hoạch của tỉnh, là minh họa.")
 
 SEED = 20251118
@@ -416,6 +417,22 @@ def write_targets(path: Path, title: tuple[str, ...] = LY_SON_PLAN_TITLE) -> Pat
     return _save(wb, path)
 
 
+# Minh Long's half-year report (002), as the former district wrote it: its figures stay the district's
+MINH_LONG_TITLE = ("UBND HUYỆN MINH LONG", "BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH 6 THÁNG ĐẦU NĂM 2025",
+                   "(Từ ngày 01/01/2025 đến 30/06/2025)")
+MINH_LONG_ROWS = [["Đơn vị", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp và bưu chính",
+                   "Tỷ lệ số hóa hồ sơ (%)", "Tỷ lệ số hóa kết quả (%)"],
+                  ["Huyện Minh Long", 1686, 1644, 47, 99.92, 99.74]]
+
+
+def write_minh_long(path: Path) -> Path:
+    """The former district's own table: 1.644 + 47 ≠ 1.686 as the report has it (a warning, not a refusal)."""
+    wb, ws = _workbook("Minh Long")
+    for line in (*MINH_LONG_TITLE, *MINH_LONG_ROWS):
+        ws.append(list(line) if isinstance(line, list) else [line])
+    return _save(wb, path)
+
+
 def write_samples(folder: Path) -> list[Path]:
     """Write broadband.xlsx, dvctt.xlsx, bdhvs.xlsx, targets.xlsx (Lý Sơn's plan) and targets_tinh.xlsx (an
     illustrative province plan) into `folder`; same bytes every run. A file's dataset is its name up to '_'."""
@@ -430,4 +447,5 @@ def write_samples(folder: Path) -> list[Path]:
         write_dataset(folder / "bdhvs.xlsx", "bdhvs", by_code(bdhvs_rows(communes, rng))),
         write_targets(folder / "targets.xlsx"),
         write_targets(folder / "targets_tinh.xlsx", PROVINCE_PLAN_TITLE),
+        write_minh_long(folder / "dvctt_minh_long.xlsx"),
     ]

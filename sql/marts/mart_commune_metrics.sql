@@ -1,13 +1,14 @@
 -- one row per commune, measure and period: every measure of the catalogue (sql/seeds/ref_measures.csv) with its
 -- rank; key (commune_code, metric, period_end)
 -- value: from the counts where the row gives them (numerator / denominator × factor, or the count itself), else the
--- rate the report gives (value_source 'counts' | 'reported'). rank: the province's competition ranking (1, 2, 2, 4)
--- among the units that have the measure in that period, n = units_ranked; a qualified value ("khoảng 62 %") is
--- never ranked. Where the warehouse holds fewer units
--- for that period than the official rank's n (one commune's own file), the official rank and its n are what is
--- shown (rank_source 'official'); where it holds the full table, the computed rank stands and official_rank keeps
--- the province's, to compare (rank_differs). qualifier: '>', '<', '≈' where the figure was written "trên …",
--- "dưới …", "khoảng …" (the number loaded is the one written).
+-- rate the report gives (value_source 'counts' | 'reported'). qualifier: '>', '<', '≈' where the figure was written
+-- "trên …", "dưới …", "khoảng …" (the number loaded is the one written).
+-- rank: the province's competition ranking (1, 2, 2, 4) among the units that have the measure in that period,
+-- n = units_ranked. Never ranked: a qualified value, and a unit from before the merger ('cu:H. Minh Long',
+-- is_former), which keeps its figures under its own code and name (the "before the merger" mart).
+-- Where the warehouse holds fewer units for that period than the official rank's n (one commune's own file), the
+-- official rank and its n are what is shown (rank_source 'official'); where it holds the full table, the computed
+-- rank stands and official_rank keeps the province's, to compare (rank_differs).
 with measures as (
     select * from ref_measures
 ),
@@ -78,7 +79,10 @@ ranked as (
             order by case when higher_is_better then -value else value end
         ) end as computed_rank,
         count(*) filter (where is_ranked) over (partition by metric, period_start, period_end) as units_with_value,
-    from (select *, value is not null and qualifier is null as is_ranked from valued)
+    from (
+        select *, value is not null and qualifier is null and not starts_with(commune_code, 'cu:') as is_ranked
+        from valued
+    )
 ),
 
 with_official as (
@@ -96,7 +100,8 @@ with_official as (
 
 select
     with_official.commune_code,
-    communes.commune_name,
+    coalesce(communes.commune_name, former.former_name) as commune_name,
+    starts_with(with_official.commune_code, 'cu:') as is_former,
     communes.unit_type,
     communes.former_province,
     communes.former_district,
@@ -119,3 +124,5 @@ select
     not use_official and official_rank is not null and official_rank <> computed_rank as rank_differs,
 from with_official
 left join communes on communes.commune_code = with_official.commune_code
+left join (select distinct former_code, former_name from stg_former_units) as former
+    on former.former_code = with_official.commune_code

@@ -10,7 +10,7 @@ with measures as (
 ),
 
 commune_values as (
-    select * from mart_commune_metrics
+    select * from mart_commune_metrics where not is_former  -- a former unit's figures are in today's units' already
 ),
 
 sums as (
