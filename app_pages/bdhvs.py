@@ -22,7 +22,8 @@ previous = frame["previous_period_end"].dropna()
 since = f"so với ngày {ui.day(previous.iloc[0])}" if len(previous) else ""
 st.caption(f"{len(frame)} đơn vị có số liệu" + (f" · thay đổi hạng {since}" if since else ""))
 
-ui.table(ui.wide_table(frame, [m.name for m in ui.metrics_of_dataset("bdhvs")]), {}, height=600)
+ui.table(ui.wide_table(frame, [m.name for m in ui.metrics_of_dataset("bdhvs")], moved=("learners", "learners_per_1000")),
+         {}, height=600)
 export = ui.bdhvs_export(frame)
 ui.export_button(export, f"bdhvs_xep_hang_{snapshot:%Y%m%d}", key="bdhvs_export",
                  formats={col: ("dec1" if "1.000" in col else "int") for col in export.columns[1:]},

@@ -124,7 +124,7 @@ peers = ui.commune_peers(code)
 if len(peers) > 1:
     st.subheader(f"Các đơn vị cùng {ui.md_text(profile['former_district'])} cũ")
     st.caption("Số liệu kỳ mới nhất; hạng trong toàn tỉnh. Chọn một dòng để mở hồ sơ đơn vị đó.")
-    table = ui.wide_table(peers, ui.PEER_MEASURES, movement=False)
+    table = ui.wide_table(peers, ui.PEER_MEASURES)
     table.insert(1, "Loại", peers["unit_type"])
     table.insert(2, "Dân số (ước tính)", peers["population"])
     styler_formats = {"Dân số (ước tính)": ui.number}

@@ -36,7 +36,8 @@ year = st.selectbox("Năm chỉ tiêu", years, index=years.index(ui.param_choice
 
 # ---------------------------------------------------------------- the year's indicators
 summary = ui.target_summary(year, whose)
-table = ui.summary_table(summary)
+unit = "toàn tỉnh" if whose == ui.PROVINCE else plans[whose]
+table = ui.summary_table(summary, unit)
 tracked = summary[summary["is_tracked"]]
 counts = ui.indicator_counts(year, None if whose == ui.PROVINCE else whose, whose)
 st.subheader(f"Các chỉ tiêu đến năm {year}")
@@ -46,11 +47,12 @@ st.caption(f"{summary['indicator_code'].nunique()} chỉ tiêu; {tracked['indica
            + (f", {counts['not_due']} chưa đến hạn" if counts["not_due"] else "")
            + (f", {counts['unjudged']} chỉ có số đo gần đúng (không đánh giá)" if counts["unjudged"] else "")
            + ". Các chỉ tiêu khác chưa có số liệu trong kho: được liệt kê, không ước đoán.")
-st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết quả toàn tỉnh"]),
+st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=[f"Kết quả {unit}"]),
              hide_index=True, placeholder="–", width="stretch", height=35 * (len(table) + 1) + 3,
              column_config={"STT": st.column_config.TextColumn(width=45), "Chỉ tiêu": st.column_config.TextColumn(width="large"),
                             "Mục tiêu": st.column_config.TextColumn(width=75), "Đo bằng": st.column_config.TextColumn(width="medium"),
-                            "Toàn tỉnh": st.column_config.TextColumn(width=75), "Số xã đạt": st.column_config.TextColumn(width=75)})
+                            table.columns[4]: st.column_config.TextColumn(width=75),
+                            "Số xã đạt": st.column_config.TextColumn(width=75)})
 ui.export_button(table, f"chi_tieu_{year}", key="targets_export",
                  notes=[f"Chỉ tiêu kế hoạch chuyển đổi số đến năm {year}",
                         f"Số liệu đến {ui.day(plan['latest_period_end'])}"])
@@ -85,14 +87,14 @@ history = ui.target_history(indicator_code, metric_name, whose)
 per_year = pd.DataFrame({
     "Năm": history["year"].astype(str),
     "Mục tiêu": [ui.target_text(r) for _, r in history.iterrows()],
-    "Toàn tỉnh": history["province_actual"].map(metric.format),
-    "Kết quả toàn tỉnh": history["province_status"].map(ui.status_label),
+    table.columns[4]: history["unit_actual"].map(metric.format),
+    table.columns[5]: history["unit_status"].map(ui.status_label),
     "Số xã đạt": [f"{int(m)}/{int(n)}" if not pd.isna(n) and n else "–"
                   for m, n in zip(history["communes_met"], history["communes_with_data"], strict=True)],
 })
 left, right = st.columns([2, 3])
 with left:
-    st.markdown("**Toàn tỉnh và số xã đạt theo từng năm**")
+    st.markdown(f"**{table.columns[4]} và số xã đạt theo từng năm**")
     st.dataframe(per_year, hide_index=True, placeholder="–", width="stretch")
     st.caption("Mỗi năm so với số liệu mới nhất đến hết năm đó.")
 

@@ -216,7 +216,7 @@ def test_attainment_judges_every_commune_on_the_latest_period_of_the_year(con):
         (2030, "00001", 80.0, True), (2030, "00002", None, None),
     ]
     province = con.execute("""
-        select year, province_actual, province_met, communes_met, communes_missed, communes_with_data, communes_total
+        select year, unit_actual, unit_met, communes_met, communes_missed, communes_with_data, communes_total
         from mart_target_summary order by year
     """).fetchall()
     assert province == [(2024, 75.0, True, 1, 1, 2, 4), (2025, 80.0, True, 1, 0, 1, 4), (2030, 80.0, True, 1, 0, 1, 4)]
@@ -226,7 +226,7 @@ def test_untracked_indicators_are_listed_not_judged(con):
     add_load(con, 2, "targets")
     add_target(con, 2, "3.6", "Tỷ lệ cơ sở dữ liệu được số hóa", 2025, "≥50")
     add_target(con, 2, "1.3", "Tỷ lệ phủ sóng 6G trên địa bàn", 2025, "-")  # no target that year: no row
-    rows = con.execute("select indicator_code, metric, is_tracked, province_actual, province_met from mart_target_summary")
+    rows = con.execute("select indicator_code, metric, is_tracked, unit_actual, unit_met from mart_target_summary")
     assert rows.fetchall() == [("3.6", None, False, None, None)]
     assert value(con, "select count(*) from mart_target_attainment") == 0
 

@@ -115,8 +115,8 @@ def targets_section(summary: pd.DataFrame) -> str:
                     if not pd.isna(r["communes_with_data"]) and r["communes_with_data"] else "–")
         rows.append([
             (r["indicator_code"], ""), (name, ""), (leader.target_text(r), "num"),
-            (metric.format(r["province_actual"]), "num"),
-            (metrics.status_label(r["province_status"]), _status_class(r["province_met"]) + " name"), (communes, "num"),
+            (metric.format(r["unit_actual"]), "num"),
+            (metrics.status_label(r["unit_status"]), _status_class(r["unit_met"]) + " name"), (communes, "num"),
         ])
     headers = [("STT", ""), ("Chỉ tiêu", ""), ("Mục tiêu", "num"), ("Toàn tỉnh", "num"), ("Kết quả", ""),
                ("Số xã đạt", "num")]

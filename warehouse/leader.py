@@ -71,9 +71,10 @@ def measures_export(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def wide_table(frame: pd.DataFrame, names: list[str], movement: bool = True) -> pd.DataFrame:
+def wide_table(frame: pd.DataFrame, names: list[str], moved: tuple[str, ...] = ()) -> pd.DataFrame:
     """Measures pivoted per commune (queries._wide) as shown: each measure's value, its rank x/n (the province's own
-    rank where the warehouse does not hold the full table, marked '*') and its movement since the previous period."""
+    rank where the warehouse does not hold the full table, marked '*') and, for the measures `moved`, its movement
+    since the previous period."""
     out = {"Đơn vị": frame["commune_name"]}
     for metric in map(metrics.get, names):
         name, short = metric.name, metric.short_label
@@ -82,7 +83,7 @@ def wide_table(frame: pd.DataFrame, names: list[str], movement: bool = True) -> 
             _rank(r, n) + ("*" if source == "official" else "")
             for r, n, source in zip(frame[f"{name}_rank"], frame[f"{name}_units_ranked"], frame[f"{name}_rank_source"],
                                     strict=True)]
-        if movement:
+        if name in moved:
             out[f"Thay đổi hạng {short.lower()}"] = frame[f"{name}_rank_change"].map(metrics.movement)
     return pd.DataFrame(out)
 
@@ -167,9 +168,11 @@ def shortfall_text(metric: metrics.Metric | None, value: object) -> str:
     return formatting.number(value, 1)
 
 
-def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The plan's indicators of a year (queries.target_summary): province attainment and communes meeting it.
-    Indicators no measure of the warehouse tracks are listed as such."""
+def summary_table(frame: pd.DataFrame, unit: str = "toàn tỉnh") -> pd.DataFrame:
+    """A plan's indicators of a year (queries.target_summary): the attainment of the plan's unit (`unit`: 'toàn
+    tỉnh', or the unit whose own plan it is, heads its columns) and the communes meeting it. Indicators no measure
+    of the warehouse tracks are listed as such."""
+    value, result = unit[0].upper() + unit[1:], f"Kết quả {unit}"
     rows = []
     for _, r in frame.iterrows():
         tracked = bool(r["is_tracked"])
@@ -180,12 +183,11 @@ def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Chỉ tiêu": r["indicator_name"],
             "Mục tiêu": target_text(r),
             "Đo bằng": (_label(r["metric"]) + (" (gần đúng)" if r["is_proxy"] else "")) if tracked else "–",
-            "Toàn tỉnh": _format(r["metric"], r["province_actual"]) if tracked else "–",
-            "Kết quả toàn tỉnh": metrics.status_label(r["province_status"]) if tracked else UNTRACKED,
+            value: _format(r["metric"], r["unit_actual"]) if tracked else "–",
+            result: metrics.status_label(r["unit_status"]) if tracked else UNTRACKED,
             "Số xã đạt": communes,
         })
-    return pd.DataFrame(rows, columns=["STT", "Chỉ tiêu", "Mục tiêu", "Đo bằng", "Toàn tỉnh", "Kết quả toàn tỉnh",
-                                       "Số xã đạt"])
+    return pd.DataFrame(rows, columns=["STT", "Chỉ tiêu", "Mục tiêu", "Đo bằng", value, result, "Số xã đạt"])
 
 
 def plan_matrix(frame: pd.DataFrame) -> pd.DataFrame:

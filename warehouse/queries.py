@@ -151,6 +151,27 @@ def load_findings(con: Con, load_id: int) -> pd.DataFrame:
     """, [load_id])
 
 
+def value_sources(con: Con, load_id: int) -> pd.DataFrame:
+    """For a load from a report (meta.value_sources): each value loaded with its row's commune and period, the
+    report's sentence it was read from, where, as written, and whether the analyst typed over it; empty otherwise."""
+    sources = _df(con, """
+        select source_row, column_name, sentence, location, written, is_corrected
+        from meta.value_sources where load_id = ?
+    """, [load_id])
+    found = con.execute("select dataset from meta.loads where load_id = ?", [load_id]).fetchone()
+    ds = datasets.DATASETS.get(found[0]) if found else None
+    if ds is None or sources.empty:
+        return sources.assign(commune_code=None, value=None)
+    raw = _df(con, f"select * from raw.{ds.name} where load_id = ?", [load_id]).set_index("source_row")
+    keys = [c for c in ds.key if c in raw.columns]
+    sources = sources.join(raw[keys], on="source_row")
+    sources["value"] = [raw.at[r, c] if r in raw.index and c in raw.columns else None
+                        for r, c in zip(sources["source_row"], sources["column_name"], strict=True)]
+    order = {c.name: i for i, c in enumerate(ds.columns)}
+    return sources.sort_values(["source_row", "column_name"], key=lambda s: s.map(order) if s.name == "column_name" else s,
+                               ignore_index=True)
+
+
 def known_metrics(con: Con) -> list[str]:
     """Metrics of the catalogue that have data, in catalogue order."""
     present = {r[0] for r in con.execute(
@@ -330,8 +351,8 @@ def overview_kpis(con: Con, year: int | None = None) -> pd.DataFrame:
             latest.previous_period_end, latest.previous_value, latest.change, latest.units_reporting,
             targets.indicator_code, targets.indicator_name, targets.year as target_year, targets.comparator,
             targets.target_text, targets.target_value, targets.target_upper, targets.unit as target_unit,
-            targets.is_proxy, targets.province_met as met, targets.province_status as status,
-            targets.province_progress_pct as progress_pct, targets.communes_met, targets.communes_with_data,
+            targets.is_proxy, targets.unit_met as met, targets.unit_status as status,
+            targets.unit_progress_pct as progress_pct, targets.communes_met, targets.communes_with_data,
         from latest
         left join targets using (metric)
     """, [year])
@@ -500,8 +521,8 @@ def target_summary(con: Con, year: int, plan: str = PROVINCE) -> pd.DataFrame:
 def target_history(con: Con, indicator_code: str, metric: str, plan: str = PROVINCE) -> pd.DataFrame:
     """One tracked indicator's targets across years with the province's and communes' attainment."""
     return _df(con, """
-        select year, comparator, target_text, target_value, target_upper, unit, province_actual,
-               actual_period_start, actual_period_end, province_met, province_status, province_progress_pct,
+        select year, comparator, target_text, target_value, target_upper, unit, unit_actual,
+               actual_period_start, actual_period_end, unit_met, unit_status, unit_progress_pct,
                communes_met, communes_with_data, communes_total,
         from mart_target_summary
         where indicator_code = ? and metric = ? and plan_unit = ?
