@@ -132,6 +132,7 @@ rows_in_use = cached(queries.rows_in_use)
 load_detail = cached(queries.load_detail)
 former_unit_values = cached(queries.former_unit_values)
 load_findings = cached(queries.load_findings)
+value_sources = cached(queries.value_sources)
 
 
 def bootstrap() -> None:
@@ -358,6 +359,105 @@ def findings_frame_from(frame: pd.DataFrame) -> pd.DataFrame:
     frame["row"] = frame["row"].astype("Int64")
     frame[["sheet", "column", "value"]] = frame[["sheet", "column", "value"]].astype("object").fillna("")
     return frame[list(FINDING_COLUMNS)].rename(columns=FINDING_COLUMNS)
+
+
+# ---------------------------------------------------------------- reports (the upload page's "Đọc báo cáo")
+
+REPORT_TYPES = ["docx", "pdf", "txt"]
+REPORT_USE, REPORT_VALUE = "Dùng", "Giá trị"  # the editable columns of report_review (extract.loading)
+
+
+def _known_communes():
+    """The communes names resolve against, from the current snapshot (load.known_communes)."""
+    from warehouse import load
+
+    _, con = snapshots().connection()
+    cursor = con.cursor()
+    try:
+        return load.known_communes(cursor)
+    finally:
+        cursor.close()
+
+
+def extract_report(path: Path, *, unit: str | None = None) -> tuple[Any, list[Finding]]:
+    """Read a report once per (file, unit chosen, generation) in this session: (Extraction, []) or (None, [why not])."""
+    from warehouse import extract
+    from warehouse.sources import IngestError
+
+    key = ("report", str(path), unit, generation())
+    reports = st.session_state.setdefault("upload_reports", {})
+    if key not in reports:
+        try:
+            found = extract.extract_report(path, unit=unit, communes=_known_communes()), []
+        except (IngestError, ValueError) as exc:  # a scan, a password, a hostile file; a unit unknown
+            found = None, [Finding(ERROR, str(exc), rule="read")]
+        except Exception as exc:  # a file we could not foresee: say so, never a traceback
+            found = None, [Finding(ERROR, f"Không đọc được báo cáo: {exc}", rule="read")]
+        while len(reports) >= 2:
+            reports.pop(next(iter(reports)))
+        reports[key] = found
+    return reports[key]
+
+
+def report_review(extraction) -> pd.DataFrame:
+    """The figures used, one per line, for the page's editor (tick, value) beside their sentence."""
+    from warehouse.extract import loading
+
+    return loading.review_frame(extraction)
+
+
+def report_not_used(extraction) -> pd.DataFrame:
+    from warehouse.extract import loading
+
+    return loading.not_used_frame(extraction)
+
+
+def check_report(path: Path, extraction, edited: pd.DataFrame):
+    """The analyst's review applied and checked, one table per dataset, once per (report, unit, review):
+    (reviewed extraction, [extract.loading.ReportTable])."""
+    from warehouse.extract import loading
+
+    key = ("report_check", str(path), extraction.unit.name, loading.signature(edited), generation())
+    checks = st.session_state.setdefault("upload_report_checks", {})
+    if key not in checks:
+        reviewed = loading.apply_review(extraction, edited)
+        tables = loading.check_reviewed(reviewed, _known_communes(), Path(path).parent)
+        while len(checks) >= 4:
+            checks.pop(next(iter(checks)))
+        checks[key] = (reviewed, tables)
+    return checks[key]
+
+
+def report_findings(tables) -> pd.DataFrame:
+    """The checks' findings of every dataset, with where in the report each cell was read."""
+    from warehouse.extract import loading
+
+    findings = [f for t in tables for f in t.findings]
+    return findings_frame(findings).assign(**{"Vị trí trong báo cáo": loading.places(findings, tables)})
+
+
+def report_workbook(reviewed) -> bytes:
+    """The reviewed figures as the upload workbook `python -m warehouse extract --out` writes."""
+    from warehouse.extract import write_workbook
+
+    return write_workbook(reviewed.extraction)
+
+
+def load_report(path: Path, tables, *, file_name: str, loaded_by: str):
+    """One ordinary load per dataset of the reviewed figures, the report archived as their original; the waiting
+    copy goes."""
+    from warehouse.extract import loading
+
+    results = loading.load_reviewed(path, tables, file_name=file_name, loaded_by=loaded_by)
+    discard_upload(path)
+    return results
+
+
+def sources_table(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """value_sources under Vietnamese headers, for the history page."""
+    from warehouse.extract import loading
+
+    return loading.sources_table(frame, dataset)
 
 
 # ---------------------------------------------------------------- history actions (analysts)

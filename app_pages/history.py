@@ -89,6 +89,17 @@ else:
     ui.export_button(findings, f"ket_qua_kiem_tra_lan_nap_{load_id}", key="history_findings_export",
                      notes=[f"Kết quả kiểm tra lần nạp #{load_id}: {row['file_name']}"])
 
+sources = ui.value_sources(load_id)
+if not sources.empty:  # a load from a report (the upload page's "Đọc báo cáo"): each value beside its sentence
+    st.subheader("Số liệu đọc từ báo cáo")
+    st.caption("Mỗi giá trị của lần nạp này kèm câu trong báo cáo nó được đọc từ và vị trí câu đó (đoạn, trang); "
+               "«Sửa tay»: chuyên viên đã sửa số đọc được trước khi nạp.")
+    shown_sources = ui.sources_table(sources, row["dataset"])
+    st.dataframe(shown_sources, hide_index=True, width="stretch", placeholder="–",
+                 column_config={"Câu trong báo cáo": st.column_config.TextColumn(width="large")})
+    ui.export_button(shown_sources, f"nguon_so_lieu_lan_nap_{load_id}", key="history_sources_export",
+                     notes=[f"Số liệu đọc từ báo cáo, lần nạp #{load_id}: {row['file_name']}"])
+
 if not access.is_analyst():
     st.caption(":material/lock: Tải tệp gốc và thu hồi lần nạp dành cho chuyên viên (đăng nhập ở thanh bên trái).")
     st.stop()

@@ -1,4 +1,8 @@
-"""Tải dữ liệu lên: choose a file → see how it was read and what the checks found → load it."""
+"""Tải dữ liệu lên: choose a file → see how it was read and what the checks found → load it.
+
+Two steps share the page: a table (Excel, CSV) as it is, or "Đọc báo cáo": a narrative report (.docx, PDF, .txt)
+read into figures that the analyst reviews beside their sentences before they load.
+"""
 
 import pandas as pd
 import streamlit as st
@@ -7,11 +11,161 @@ import access
 import ui
 
 AUTO = "auto"
+TABLE, REPORT = "table", "report"
 
 ui.page_header("Tải dữ liệu lên")
 access.require_analyst("upload_auth")  # viewers get a login form (or why not) and nothing below
 st.caption("Mỗi tệp được kiểm tra (great-expectations) trước khi vào kho. Có lỗi thì không ghi dòng nào; "
            "cảnh báo được ghi lại và tệp vẫn được nạp. Tệp gốc được lưu lại.")
+kind = st.segmented_control("Loại tệp", [TABLE, REPORT], default=TABLE, required=True, key="upload_kind",
+                            format_func={TABLE: "Bảng số liệu (Excel, CSV)", REPORT: "Đọc báo cáo (Word, PDF, văn bản)"}.get)
+
+
+# ---------------------------------------------------------------- Đọc báo cáo: a report's figures, reviewed, loaded
+
+
+def report_unit(extraction) -> None:
+    """Whose report it is and the periods it states; a unit to choose when the letterhead was wrong or missing."""
+    unit = extraction.unit
+    code = f" (mã {unit.code})" if unit.code else ""
+    said = f"Báo cáo của **{ui.md_text(unit.name)}**{code}, đọc từ {ui.md_text(unit.how)}."
+    if unit.kind == "current":
+        st.info(said + " Chọn đơn vị khác nếu sai.", icon=":material/account_balance:")
+    else:
+        why = {"former": "là đơn vị cũ (trước 01/7/2025)", "province": "là cấp tỉnh"}.get(unit.kind, "chưa rõ là đơn vị nào")
+        st.warning(f"{said} Đơn vị báo cáo {why}: không số liệu nào được ghi cho một xã hiện nay. Chọn đơn vị nếu "
+                   "đây là báo cáo của một xã, phường, đặc khu.", icon=":material/account_balance:")
+    for note in extraction.notes:
+        st.warning(ui.md_text(note), icon=":material/info:")
+    names = ui.current_communes()["commune_name"].tolist()
+    st.selectbox("Đơn vị báo cáo", [AUTO, *names], key="upload_report_unit",
+                 format_func=lambda n: "Theo văn bản" if n == AUTO else n,
+                 help="Số liệu chỉ được ghi cho đơn vị báo cáo; số của tỉnh, của huyện cũ hay của đơn vị khác không dùng.")
+    stated = "; ".join(p.label() for _, p in extraction.periods) or "không nêu"
+    st.caption(f"Kỳ nêu trong báo cáo: {ui.md_text(stated)}.")
+
+
+def report_figures(extraction) -> pd.DataFrame:
+    """The figures beside their sentences: the analyst unticks a figure or types over its value. Returns the edits."""
+    frame = ui.report_review(extraction)
+    per = ", ".join(f"{name} {count}" for name, count in frame["Bộ dữ liệu"].value_counts(sort=False).items())
+    st.subheader(f"Số liệu đọc được: {ui.number(len(frame))}" + (f" ({per})" if per else ""))
+    st.caption("Đối chiếu từng số với câu trong báo cáo. Sửa ô «Giá trị» nếu đọc sai (viết như trong báo cáo: 3.781; "
+               "86,6; trên 75; 7/96); bỏ chọn «Dùng» để không nạp số đó.")
+    column = st.column_config
+    return st.data_editor(
+        frame, key="upload_report_figures", hide_index=True, width="stretch",
+        disabled=[c for c in frame.columns if c not in (ui.REPORT_USE, ui.REPORT_VALUE)],
+        column_config={
+            ui.REPORT_USE: column.CheckboxColumn(width="small", help="Bỏ chọn để không nạp số này."),
+            ui.REPORT_VALUE: column.TextColumn(width="small", required=True,
+                                               help="Giá trị sẽ nạp; sửa nếu đọc sai."),
+            "Chỉ tiêu": column.TextColumn(width="medium"),
+            "Câu trong báo cáo": column.TextColumn(width="large"),
+        },
+    )
+
+
+def report_not_used(extraction) -> None:
+    """The numbers not used, with why: nothing the reader could not place is dropped silently."""
+    frame = ui.report_not_used(extraction)
+    with st.expander(f"Không dùng: {ui.number(len(frame))} số (kèm lý do)", icon=":material/block:"):
+        st.dataframe(frame, hide_index=True, width="stretch",
+                     column_config={"Câu trong báo cáo": st.column_config.TextColumn(width="large")})
+
+
+def report_checks(tables) -> bool:
+    """What each dataset's table holds and what its checks found; whether it can be loaded."""
+    parts = [f"{ui.get_dataset(t.dataset).short} {ui.number(t.table.rows if t.table is not None else 0)} dòng"
+             for t in tables]
+    st.caption("Sẽ nạp thành " + ("một lần nạp" if len(tables) == 1 else f"{len(tables)} lần nạp") + " (mỗi bộ dữ liệu "
+               "một lần, tệp gốc là báo cáo này): " + ", ".join(parts) + ".")
+    findings = ui.report_findings(tables)
+    errors = int((findings["Mức độ"] == "Lỗi").sum())
+    if not findings.empty:
+        st.subheader(f"Kết quả kiểm tra: {errors} lỗi, {len(findings) - errors} cảnh báo")
+        ui.table(findings, {})
+    if errors or not all(t.table is not None for t in tables):
+        st.error("Số liệu đã duyệt có lỗi nên chưa thể nạp: sửa giá trị ở bảng trên hoặc bỏ chọn số đó.",
+                 icon=":material/error:")
+        return False
+    if findings.empty:
+        st.success("Số liệu đã duyệt đạt mọi kiểm tra.", icon=":material/check_circle:")
+    return True
+
+
+def report_loaded(results) -> None:
+    for result in results:
+        if result.status == "duplicate":
+            st.info(ui.md_text(result.summary()) + " Muốn nạp số đã sửa: thu hồi lần nạp đó ở trang «Lịch sử tải» rồi "
+                    "nạp lại.", icon=":material/content_copy:")
+        else:
+            (st.success if result.ok else st.error)(ui.md_text(result.summary()))
+
+
+def forget_stale(path) -> str:
+    """A new report forgets the unit chosen for the last; another unit, the edits made to the figures of the last.
+    Returns the unit chosen (AUTO: as the report says)."""
+    state = st.session_state
+    if state.get("upload_report_path") != str(path):
+        state.pop("upload_report_unit", None)
+    chosen = state.get("upload_report_unit", AUTO)
+    if (state.get("upload_report_path"), state.get("upload_report_chosen")) != (str(path), chosen):
+        state.pop("upload_report_figures", None)
+    state["upload_report_path"], state["upload_report_chosen"] = str(path), chosen
+    return chosen
+
+
+def read_report() -> None:
+    """Đọc báo cáo: upload a report, review its figures beside their sentences, load them."""
+    uploaded = st.file_uploader("Chọn báo cáo Word (.docx), PDF có lớp chữ hoặc văn bản (.txt)", type=ui.REPORT_TYPES,
+                                key="upload_report_file")
+    if uploaded is None:
+        st.caption("Báo cáo của xã, phường, đặc khu được đọc thành số liệu của các bộ dữ liệu (hồ sơ TTHC, Bình dân học "
+                   "vụ số, hạ tầng số), mỗi số kèm câu nó được đọc từ. Bạn duyệt, sửa hoặc bỏ từng số rồi mới nạp.")
+        return
+    path = ui.save_upload(uploaded)
+    chosen = forget_stale(path)
+    with st.spinner("Đang đọc báo cáo…"):
+        extraction, findings = ui.extract_report(path, unit=None if chosen == AUTO else chosen)
+    if extraction is None:  # a scan, a password, a hostile file: refused and recorded, with what to do
+        st.error(ui.md_text(findings[0].message), icon=":material/block:")
+        refused = ui.record_refusal(path, None, findings, file_name=uploaded.name, period=None)
+        if refused:
+            st.caption(f"Lần thử này được ghi vào «Lịch sử tải» (lần nạp #{refused}, bị từ chối); tệp gốc được lưu lại.")
+        return
+    report_unit(extraction)
+    edited = report_figures(extraction) if extraction.used else None
+    if edited is None:
+        st.warning("Không có số liệu nào dùng được: xem các số không dùng và lý do bên dưới.", icon=":material/warning:")
+    report_not_used(extraction)
+    if edited is None:
+        return
+    with st.spinner("Đang kiểm tra số liệu đã duyệt…"):
+        reviewed, tables = ui.check_report(path, extraction, edited)
+    if not tables:
+        st.warning("Đã bỏ mọi số: không có gì để nạp.", icon=":material/warning:")
+        return
+    ready = report_checks(tables)
+    load_column, workbook_column = st.columns([1, 3])
+    workbook_column.download_button("Tải sổ tính số liệu (.xlsx)", lambda: ui.report_workbook(reviewed),
+                                    file_name=f"so_lieu_{uploaded.name.rsplit('.', 1)[0]}.xlsx", mime=ui.XLSX_MIME,
+                                    key="upload_report_workbook", icon=":material/download:", on_click="ignore")
+    if load_column.button("Nạp vào kho", type="primary", icon=":material/database_upload:", key="upload_report_load",
+                          disabled=not ready):
+        loaded_by = access.require_analyst("upload_report_load_auth")  # checked again when clicked
+        with st.spinner("Đang nạp…"):
+            results = ui.load_report(path, tables, file_name=uploaded.name, loaded_by=loaded_by)
+        report_loaded(results)
+        st.cache_data.clear()
+
+
+if kind == REPORT:
+    read_report()
+    st.stop()
+
+
+# ---------------------------------------------------------------- a table (Excel, CSV)
 
 choice = st.selectbox(
     "Bộ dữ liệu", [AUTO, *ui.DATASETS], key="upload_dataset",

@@ -65,6 +65,21 @@ create table if not exists meta.qualifiers (
 """
 
 
+# where a value loaded from a narrative report (.docx, PDF, .txt: the upload page's "Đọc báo cáo") was read; one row
+# per cell, written in the load's transaction
+VALUE_SOURCES_DDL = """
+create table if not exists meta.value_sources (
+    load_id bigint not null,          -- the load whose raw row holds the value (meta.loads; retracted with it)
+    source_row integer not null,      -- raw.<dataset>.source_row: the row of the reviewed table the page built
+    column_name varchar not null,     -- the canonical column of raw.<dataset> ('received_online')
+    sentence varchar not null,        -- the report's sentence the value was read from
+    location varchar not null,        -- where in the report: 'đoạn 69' (.docx paragraph, .txt line), 'trang 3, dòng 12'
+    written varchar,                  -- the figure as the report writes it: '3.276 hồ sơ', 'trên 75%'
+    is_corrected boolean not null default false  -- the analyst typed another value over the one read
+)
+"""
+
+
 def db_path() -> Path:
     """The warehouse file: $WAREHOUSE_DB or data/warehouse.duckdb."""
     return Path(os.environ.get("WAREHOUSE_DB") or DEFAULT_DB)
@@ -83,6 +98,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create sequence if not exists meta.load_id_seq start 1")
     con.execute(LOADS_DDL)
     con.execute(QUALIFIERS_DDL)
+    con.execute(VALUE_SOURCES_DDL)
     for ds in datasets.DATASETS.values():
         cols = ", ".join(f"{name} {sql_type}" for name, sql_type in datasets.raw_columns(ds))
         con.execute(f"create table if not exists raw.{ds.name} ({cols})")

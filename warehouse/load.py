@@ -50,6 +50,7 @@ class LoadResult:
     table: ingest.Table | None = None
     timings: dict[str, float] = field(default_factory=dict)
     previous_load_id: int | None = None
+    sources: pd.DataFrame | None = None  # a load from a report: where each value was read (meta.value_sources)
 
     @property
     def ok(self) -> bool:
@@ -247,6 +248,7 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
         if result.status == LOADED:
             _insert_rows(con, result.dataset, result.table.frame, load_id)
             _insert_qualifiers(con, result.table.qualifiers, load_id)
+            _insert_sources(con, result.sources, load_id)
         con.commit()
     except BaseException:
         con.rollback()
@@ -298,6 +300,21 @@ def _insert_qualifiers(con, qualifiers: list[tuple[int, str, str, str]], load_id
         con.unregister("incoming_qualifiers")
 
 
+SOURCE_COLUMNS = ("source_row", "column_name", "sentence", "location", "written", "is_corrected")
+
+
+def _insert_sources(con, sources: pd.DataFrame | None, load_id: int) -> None:
+    """meta.value_sources: for a load from a report, the sentence and place each value was read from."""
+    if sources is None or sources.empty:
+        return
+    con.register("incoming_sources", sources.reindex(columns=list(SOURCE_COLUMNS)))
+    try:
+        con.execute(f"insert into meta.value_sources (load_id, {', '.join(SOURCE_COLUMNS)}) "
+                    f"select ?, {', '.join(SOURCE_COLUMNS)} from incoming_sources", [load_id])
+    finally:
+        con.unregister("incoming_sources")
+
+
 # ---------------------------------------------------------------- entry points
 
 
@@ -324,11 +341,14 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
 def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding], timings: dict | None = None, *,
                   db_file: Path | None = None, loaded_by: str | None = None, is_sample: bool = False,
                   file_name: str | None = None, sheet: str | None = None, period: dict | str | None = None,
-                  unit: str | None = None, sha256: str | None = None) -> LoadResult:
+                  unit: str | None = None, sha256: str | None = None, sources: pd.DataFrame | None = None) -> LoadResult:
     """Write a file already read and checked by check_file (the upload page's preview): never a second
-    read. Under the write lock the duplicate check runs again (a parallel load may have won)."""
+    read. Under the write lock the duplicate check runs again (a parallel load may have won).
+
+    A report's figures (warehouse.extract.loading) come as a table checked apart from the file: `path` is the report,
+    archived as the original, and `sources` says which sentence each value was read from (meta.value_sources)."""
     path = Path(path)
-    result = LoadResult(DUPLICATE, file_name or path.name, sha256 or sha256_of(path))
+    result = LoadResult(DUPLICATE, file_name or path.name, sha256 or sha256_of(path), sources=sources)
     _settle(result, table, findings, dict(timings or {}))
     by = loaded_by or _user()
     with db.loading(db_file), db.write_connection(db_file) as con:

@@ -36,20 +36,29 @@ def dataset_frames(extraction: Extraction) -> dict[str, pd.DataFrame]:
     return {name: dataset_frame(extraction, name) for name in extraction.datasets()}
 
 
+DATA_ROW = 2  # a dataset sheet's first row of figures, as Excel numbers it (row 1: the headers)
+
+
 def dataset_frame(extraction: Extraction, name: str) -> pd.DataFrame:
     dataset = datasets.DATASETS[name]
-    figures = [f for f in extraction.used if f.dataset == name]
-    rows: dict[tuple, dict[str, object]] = {}
-    for figure in figures:
+    rows = [row for row, _ in dataset_rows(extraction, name)]
+    present = {c for row in rows for c in row}
+    order = [c.name for c in dataset.columns if c.name in present]
+    frame = pd.DataFrame([[row.get(c) for c in order] for row in rows], columns=order)
+    return frame.rename(columns={c.name: c.label for c in dataset.columns})
+
+
+def dataset_rows(extraction: Extraction, name: str) -> list[tuple[dict[str, object], list[Figure]]]:
+    """The sheet's rows in order, one per unit and period: ({canonical column: cell}, the figures written in it)."""
+    rows: dict[tuple, tuple[dict[str, object], list[Figure]]] = {}
+    for figure in (f for f in extraction.used if f.dataset == name):
         period_columns, _ = periods.for_dataset(figure.period, name, extraction.report_period)
         key = (figure.unit_code, tuple(sorted(period_columns.items())))
-        row = rows.setdefault(key, {"commune_code": figure.unit_code, "commune_name": _unit_name(extraction, figure),
-                                    **period_columns})
+        row, written = rows.setdefault(key, ({"commune_code": figure.unit_code,
+                                              "commune_name": _unit_name(extraction, figure), **period_columns}, []))
         row[figure.column] = cell_value(figure)
-    present = {c for row in rows.values() for c in row}
-    order = [c.name for c in dataset.columns if c.name in present]
-    frame = pd.DataFrame([[row.get(c) for c in order] for row in rows.values()], columns=order)
-    return frame.rename(columns={c.name: c.label for c in dataset.columns})
+        written.append(figure)
+    return list(rows.values())
 
 
 def _unit_name(extraction: Extraction, figure: Figure) -> str:
