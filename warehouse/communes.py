@@ -200,7 +200,8 @@ class CommuneIndex:
         query = fold(name_key(name))
         if n != SUGGESTIONS:
             return self._suggestion(self._scored([query], n)[0])
-        self._suggest([query])
+        if query not in self._closest:
+            self._suggest([query])
         return self._closest[query]
 
     def _suggest(self, queries: list[str]) -> None:
@@ -223,9 +224,10 @@ class CommuneIndex:
             return [[] for _ in queries]
         scores = process.cdist(queries, self._choices, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, workers=-1)
         best = np.argsort(-scores, axis=1, kind="stable")[:, :n]
+        kept = np.take_along_axis(scores, best, axis=1) >= SUGGEST_CUTOFF
         out = []
-        for row, picks in zip(scores, best, strict=True):
-            matches = [self._choices[i] for i in picks if row[i] >= SUGGEST_CUTOFF]
+        for picks, keep in zip(best.tolist(), kept.tolist(), strict=True):
+            matches = [self._choices[i] for i, k in zip(picks, keep, strict=True) if k]
             out.append([code for m in matches for key in self._folded[m] for code in self.by_key[key]][:n])
         return out
 
