@@ -49,7 +49,9 @@ test-browser: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+	$(PY) bench/server.py
 	$(PY) bench/memory.py
+	$(PY) bench/memory.py --sessions 100 --loads 5
 	$(PY) bench/hostile.py
 
 lint: $(VENV)/.installed
