@@ -95,8 +95,9 @@ if not sources.empty:  # a load from a report (the upload page's "Đọc báo c�
     st.caption("Mỗi giá trị của lần nạp này kèm câu trong báo cáo nó được đọc từ và vị trí câu đó (đoạn, trang); "
                "«Sửa tay»: chuyên viên đã sửa số đọc được trước khi nạp.")
     shown_sources = ui.sources_table(sources, row["dataset"])
-    st.dataframe(shown_sources, hide_index=True, width="stretch", placeholder="–",
-                 column_config={"Câu trong báo cáo": st.column_config.TextColumn(width="large")})
+    st.dataframe(shown_sources, hide_index=True, width="stretch", placeholder="–", row_height=72, height=440,
+                 column_config={"Chỉ tiêu": st.column_config.TextColumn(width=170),
+                                "Câu trong báo cáo": st.column_config.TextColumn(width=400)})  # rows over 4rem wrap
     ui.export_button(shown_sources, f"nguon_so_lieu_lan_nap_{load_id}", key="history_sources_export",
                      notes=[f"Số liệu đọc từ báo cáo, lần nạp #{load_id}: {row['file_name']}"])
 

@@ -12,6 +12,7 @@ import ui
 
 AUTO = "auto"
 TABLE, REPORT = "table", "report"
+SENTENCE_ROW_HEIGHT, SENTENCE_TABLE_HEIGHT = 72, 560  # rows over 4rem wrap their text: three lines of a sentence
 
 ui.page_header("Tải dữ liệu lên")
 access.require_analyst("upload_auth")  # viewers get a login form (or why not) and nothing below
@@ -54,14 +55,17 @@ def report_figures(extraction) -> pd.DataFrame:
                "86,6; trên 75; 7/96); bỏ chọn «Dùng» để không nạp số đó.")
     column = st.column_config
     return st.data_editor(
-        frame, key="upload_report_figures", hide_index=True, width="stretch",
-        disabled=[c for c in frame.columns if c not in (ui.REPORT_USE, ui.REPORT_VALUE)],
+        frame, key="upload_report_figures", hide_index=True, width="stretch", height=SENTENCE_TABLE_HEIGHT,
+        row_height=SENTENCE_ROW_HEIGHT, disabled=[c for c in frame.columns if c not in (ui.REPORT_USE, ui.REPORT_VALUE)],
         column_config={
-            ui.REPORT_USE: column.CheckboxColumn(width="small", help="Bỏ chọn để không nạp số này."),
-            ui.REPORT_VALUE: column.TextColumn(width="small", required=True,
-                                               help="Giá trị sẽ nạp; sửa nếu đọc sai."),
-            "Chỉ tiêu": column.TextColumn(width="medium"),
-            "Câu trong báo cáo": column.TextColumn(width="large"),
+            ui.REPORT_USE: column.CheckboxColumn(width=64, help="Bỏ chọn để không nạp số này."),
+            "Bộ dữ liệu": column.TextColumn(width=72),
+            "Chỉ tiêu": column.TextColumn(width=160),
+            ui.REPORT_VALUE: column.TextColumn(width=80, required=True, help="Giá trị sẽ nạp; sửa nếu đọc sai."),
+            "Câu trong báo cáo": column.TextColumn(width=380),
+            "Vị trí": column.TextColumn(width=80),
+            "Kỳ": column.TextColumn(width=90),
+            "Độ tin cậy": column.TextColumn(width=70),
         },
     )
 
@@ -70,8 +74,9 @@ def report_not_used(extraction) -> None:
     """The numbers not used, with why: nothing the reader could not place is dropped silently."""
     frame = ui.report_not_used(extraction)
     with st.expander(f"Không dùng: {ui.number(len(frame))} số (kèm lý do)", icon=":material/block:"):
-        st.dataframe(frame, hide_index=True, width="stretch",
-                     column_config={"Câu trong báo cáo": st.column_config.TextColumn(width="large")})
+        st.dataframe(frame, hide_index=True, width="stretch", height=SENTENCE_TABLE_HEIGHT, row_height=SENTENCE_ROW_HEIGHT,
+                     column_config={"Lý do không dùng": st.column_config.TextColumn(width=260),
+                                    "Câu trong báo cáo": st.column_config.TextColumn(width=430)})
 
 
 def report_checks(tables) -> bool:
@@ -101,6 +106,22 @@ def report_loaded(results) -> None:
                     "nạp lại.", icon=":material/content_copy:")
         else:
             (st.success if result.ok else st.error)(ui.md_text(result.summary()))
+
+
+def report_load(path, file_name: str, reviewed, tables, *, ready: bool) -> None:
+    """"Nạp vào kho" (one ordinary load per dataset) and the reviewed figures as a workbook."""
+    buttons = st.container(horizontal=True, gap="small")
+    clicked = buttons.button("Nạp vào kho", type="primary", icon=":material/database_upload:", key="upload_report_load",
+                             disabled=not ready)
+    buttons.download_button("Tải sổ tính số liệu (.xlsx)", lambda: ui.report_workbook(reviewed),
+                            file_name=f"so_lieu_{file_name.rsplit('.', 1)[0]}.xlsx", mime=ui.XLSX_MIME,
+                            key="upload_report_workbook", icon=":material/download:", on_click="ignore")
+    if clicked:
+        loaded_by = access.require_analyst("upload_report_load_auth")  # checked again when clicked
+        with st.spinner("Đang nạp…"):
+            results = ui.load_report(path, tables, file_name=file_name, loaded_by=loaded_by)
+        report_loaded(results)
+        st.cache_data.clear()
 
 
 def forget_stale(path) -> str:
@@ -146,18 +167,7 @@ def read_report() -> None:
     if not tables:
         st.warning("Đã bỏ mọi số: không có gì để nạp.", icon=":material/warning:")
         return
-    ready = report_checks(tables)
-    load_column, workbook_column = st.columns([1, 3])
-    workbook_column.download_button("Tải sổ tính số liệu (.xlsx)", lambda: ui.report_workbook(reviewed),
-                                    file_name=f"so_lieu_{uploaded.name.rsplit('.', 1)[0]}.xlsx", mime=ui.XLSX_MIME,
-                                    key="upload_report_workbook", icon=":material/download:", on_click="ignore")
-    if load_column.button("Nạp vào kho", type="primary", icon=":material/database_upload:", key="upload_report_load",
-                          disabled=not ready):
-        loaded_by = access.require_analyst("upload_report_load_auth")  # checked again when clicked
-        with st.spinner("Đang nạp…"):
-            results = ui.load_report(path, tables, file_name=uploaded.name, loaded_by=loaded_by)
-        report_loaded(results)
-        st.cache_data.clear()
+    report_load(path, uploaded.name, reviewed, tables, ready=report_checks(tables))
 
 
 if kind == REPORT:

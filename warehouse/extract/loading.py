@@ -29,12 +29,12 @@ from warehouse.extract.workbook import DATA_ROW, confidence_label, dataset_rows,
 from warehouse.findings import Finding
 
 USE, VALUE = "Dùng", "Giá trị"
-REVIEW_COLUMNS = (USE, "Bộ dữ liệu", "Chỉ tiêu", VALUE, "Kỳ", "Số như viết", "Vị trí", "Độ tin cậy", "Câu trong báo cáo")
-NOT_USED_COLUMNS = ("Số như viết", "Lý do không dùng", "Vị trí", "Câu trong báo cáo")
+REVIEW_COLUMNS = (USE, "Bộ dữ liệu", "Chỉ tiêu", VALUE, "Câu trong báo cáo", "Vị trí", "Kỳ", "Độ tin cậy", "Số như viết")
+NOT_USED_COLUMNS = ("Số như viết", "Lý do không dùng", "Câu trong báo cáo", "Vị trí")
 DROPPED = "bỏ khi duyệt"
-SOURCE_LABELS = {"source_row": "Dòng", "commune_code": "Mã xã", "period": "Kỳ", "column": "Chỉ tiêu",
-                 "value": "Giá trị đã nạp", "written": "Số như viết trong báo cáo", "location": "Vị trí",
-                 "corrected": "Sửa tay", "sentence": "Câu trong báo cáo"}
+SOURCE_LABELS = {"column": "Chỉ tiêu", "value": "Giá trị đã nạp", "sentence": "Câu trong báo cáo", "location": "Vị trí",
+                 "written": "Số như viết trong báo cáo", "corrected": "Sửa tay", "period": "Kỳ",
+                 "commune_code": "Mã xã", "source_row": "Dòng"}
 
 
 @dataclass
@@ -64,15 +64,15 @@ class ReportTable:
 
 def review_frame(extraction: Extraction) -> pd.DataFrame:
     """The figures used, as the editor shows them (index: the figure's position in extraction.figures)."""
-    rows = {i: [True, datasets.DATASETS[f.dataset].short, _label(f), value_text(f), period_text(f, extraction),
-                f.text, f.where, confidence_label(f.confidence), f.sentence]
+    rows = {i: [True, datasets.DATASETS[f.dataset].short, _label(f), value_text(f), f.sentence, f.where,
+                period_text(f, extraction), confidence_label(f.confidence), f.text]
             for i, f in enumerate(extraction.figures) if f.used}
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(REVIEW_COLUMNS))
 
 
 def not_used_frame(extraction: Extraction) -> pd.DataFrame:
     """The numbers the reader did not place, with why: what the analyst checks was rightly left out."""
-    rows = [[f.text, f.reason or "", f.where, f.sentence] for f in extraction.not_used]
+    rows = [[f.text, f.reason or "", f.sentence, f.where] for f in extraction.not_used]
     return pd.DataFrame(rows, columns=list(NOT_USED_COLUMNS))
 
 
