@@ -163,6 +163,7 @@ def generation(db: Path) -> str:
 
 
 SNAPSHOT_GRACE_S = 60.0  # an older snapshot file is deleted this long after it was made (a reader may be opening it)
+STALE_TMP_S = 3600.0  # a snapshot still being prepared after this long was left by a process that died
 APP_KIND = "-prepare_snapshot"  # the app's snapshots (ui: Snapshots(prepare=prepare_snapshot)): views turned into tables
 _nesting = threading.local()
 
@@ -204,6 +205,12 @@ def remove_old_snapshots(db: Path, kind: str, keep: Path) -> None:
             if old != keep and pattern.fullmatch(old.name) and old.stat().st_mtime < time.time() - SNAPSHOT_GRACE_S:
                 old.unlink(missing_ok=True)
         except FileNotFoundError:  # removed meanwhile by another process
+            continue
+    for stale in (data_dir(db) / ".snapshots").glob(f"{db.stem}-*.tmp*"):  # left by a preparation that died
+        try:
+            if stale.stat().st_mtime < time.time() - STALE_TMP_S:
+                stale.unlink(missing_ok=True)
+        except FileNotFoundError:
             continue
 
 
@@ -345,4 +352,7 @@ class Snapshots:
 
 
 if __name__ == "__main__":  # python -m warehouse.db: the app's read snapshot, before the server takes traffic
-    print(prepare_next_snapshot())
+    if db_path().exists():
+        print(prepare_next_snapshot())
+    else:
+        print(f"Chưa có kho dữ liệu {db_path()}: chưa chuẩn bị bản đọc.")
