@@ -180,3 +180,21 @@ def _figure(value, qualifier=None) -> Figure:
 ])
 def test_a_value_reads_as_an_analyst_types_it(value, qualifier, typed):
     assert loading.value_text(_figure(value, qualifier)) == typed
+
+
+def test_a_loads_values_and_their_sources_are_written_together_or_not_at_all(db_file, communes_with_former, tmp_path):
+    """One transaction: a source the table refuses (a sentence missing: NOT NULL) rolls back the rows too."""
+    from warehouse import extract, load
+
+    report = REPORTS / f"{MO_CAY}.txt"
+    reviewed = loading.apply_review(extract.extract_report(report, communes=communes_with_former), None)
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    tables = [t for t in loading.check_reviewed(reviewed, communes_with_former, folder) if t.dataset == "dvctt"]
+    assert tables[0].ok and list(folder.iterdir()) == []  # the workbook read for the checks is gone
+    tables[0].sources.loc[0, "sentence"] = None
+    [result] = loading.load_reviewed(report, tables, file_name=report.name, loaded_by="test", db_file=db_file)
+    assert result.status == load.REJECTED and "lỗi không mong đợi khi ghi vào kho" in result.errors[-1].message
+    assert rows(db_file, "select count(*) from raw.dvctt") == [(0,)]
+    assert rows(db_file, "select count(*) from meta.value_sources") == [(0,)]
+    assert rows(db_file, "select status from meta.loads where file_name = ?", [report.name]) == [("rejected",)]
