@@ -1,5 +1,5 @@
 """A national-scale warehouse for the benchmark: 3.321 communes × 104 weekly BDHVS snapshots,
-24 monthly periods of broadband and DVCTT, the sample targets.
+24 monthly periods of broadband and DVCTT, the sample province plan (targets_tinh.xlsx).
 
     .venv/bin/python bench/national.py OUT.duckdb
 
@@ -161,7 +161,7 @@ def generate(path: Path) -> Path:
             _record(con, "bdhvs", f"bdhvs_{snapshot:%Y%m%d}.xlsx", bdhvs_frame(communes, snapshot, step, base))
         con.commit()
         models.build(con)
-    result = load.load_path(load.SAMPLES_DIR / "targets.xlsx", "targets", db_file=path, loaded_by="bench",
+    result = load.load_path(load.SAMPLES_DIR / "targets_tinh.xlsx", "targets", db_file=path, loaded_by="bench",
                             is_sample=True)
     assert result.status == load.LOADED, result.summary()
     return path

@@ -145,9 +145,9 @@ def hostile_db(seeded_db, tmp_path_factory) -> Path:
     db_file = folder / "wh" / "warehouse.duckdb"
     db_file.parent.mkdir()
     shutil.copyfile(seeded_db, db_file)
-    for path, dataset, name in ((communes_file(folder / "communes.csv"), "communes", HOSTILE_FILE),
-                                (targets_file(folder / "chi_tieu.xlsx"), "targets", None)):
-        result = load.load_path(path, dataset, db_file=db_file, loaded_by=HOSTILE_USER, file_name=name)
+    for path, dataset, name, unit in ((communes_file(folder / "communes.csv"), "communes", HOSTILE_FILE, None),
+                                      (targets_file(folder / "chi_tieu.xlsx"), "targets", None, "tỉnh")):
+        result = load.load_path(path, dataset, db_file=db_file, loaded_by=HOSTILE_USER, file_name=name, unit=unit)
         assert result.status == load.LOADED, result.summary()
     return db_file
 

@@ -25,24 +25,33 @@ communes as (
     select * from stg_communes
 ),
 
+roles as (
+    -- which figure plays which part in which measure: an equi-join key for the inputs
+    select metric, dataset, 'numerator' as role, numerator as field from measures where numerator is not null
+    union all
+    select metric, dataset, 'denominator', denominator from measures where denominator is not null
+    union all
+    select metric, dataset, 'reported', reported from measures where reported is not null
+    union all
+    select metric, dataset, 'population_from_report', 'population_from_report' from measures
+    where denominator = 'population'
+),
+
 parts as (
     select
         inputs.commune_code,
         inputs.dataset,
-        measures.metric,
+        roles.metric,
         inputs.period_start,
         inputs.period_end,
-        max(inputs.amount) filter (where inputs.field = measures.numerator) as numerator,
-        max(inputs.amount) filter (where inputs.field = measures.denominator) as denominator,
-        max(inputs.amount) filter (where inputs.field = measures.reported) as reported,
-        max(inputs.qualifier) filter (where inputs.field in (measures.numerator, measures.denominator))
-            as counts_qualifier,
-        max(inputs.qualifier) filter (where inputs.field = measures.reported) as reported_qualifier,
-        max(inputs.amount) filter (where inputs.field = 'population_from_report') = 1 as population_from_report,
+        max(inputs.amount) filter (where roles.role = 'numerator') as numerator,
+        max(inputs.amount) filter (where roles.role = 'denominator') as denominator,
+        max(inputs.amount) filter (where roles.role = 'reported') as reported,
+        max(inputs.qualifier) filter (where roles.role in ('numerator', 'denominator')) as counts_qualifier,
+        max(inputs.qualifier) filter (where roles.role = 'reported') as reported_qualifier,
+        max(inputs.amount) filter (where roles.role = 'population_from_report') = 1 as population_from_report,
     from inputs
-    inner join measures
-        on measures.dataset = inputs.dataset
-        and inputs.field in (measures.numerator, measures.denominator, measures.reported, 'population_from_report')
+    inner join roles on roles.dataset = inputs.dataset and roles.field = inputs.field
     group by all
 ),
 
@@ -71,18 +80,38 @@ valued as (
     inner join measures on measures.metric = parts.metric
 ),
 
+ranked_values as (
+    -- narrow rows, the ranked ones only: a window sorts its whole rows, and these sort several times faster
+    select
+        commune_code,
+        metric,
+        period_start,
+        period_end,
+        rank() over (
+            partition by metric, period_start, period_end
+            order by case when higher_is_better then -value else value end
+        ) as computed_rank,
+    from valued
+    where value is not null and qualifier is null and not starts_with(commune_code, 'cu:')
+),
+
+units_ranked as (
+    select metric, period_start, period_end, count(*) as units_with_value,
+    from ranked_values
+    group by all
+),
+
 ranked as (
     select
-        *,
-        case when is_ranked then rank() over (
-            partition by metric, period_start, period_end, is_ranked
-            order by case when higher_is_better then -value else value end
-        ) end as computed_rank,
-        count(*) filter (where is_ranked) over (partition by metric, period_start, period_end) as units_with_value,
-    from (
-        select *, value is not null and qualifier is null and not starts_with(commune_code, 'cu:') as is_ranked
-        from valued
-    )
+        valued.*,
+        ranked_values.computed_rank,
+        units_ranked.units_with_value,
+    from valued
+    left join ranked_values using (commune_code, metric, period_end)
+    left join units_ranked
+        on units_ranked.metric = valued.metric
+        and units_ranked.period_end = valued.period_end
+        and units_ranked.period_start is not distinct from valued.period_start
 ),
 
 with_official as (
