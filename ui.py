@@ -55,7 +55,9 @@ VEGA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "cu
 
 @st.cache_resource(show_spinner=False)
 def _snapshots(path: str) -> db.Snapshots:
-    return db.Snapshots(Path(path), prepare=db.prepare_snapshot)
+    snaps = db.Snapshots(Path(path), prepare=db.prepare_snapshot)
+    snaps.on_renew.append(lambda _gen: _cached.clear())  # the reads of the old generation are never asked again
+    return snaps
 
 
 def snapshots() -> db.Snapshots:
