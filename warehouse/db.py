@@ -108,22 +108,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def _flock(db: Path, mode: int, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    lock_path = db.with_name(db.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as fh:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fh, mode | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"Cơ sở dữ liệu đang bận (khóa {lock_path}); hãy thử lại sau.") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    """The warehouse's lock file (DB.lock), shared or exclusive, waiting at most `timeout`."""
+    with _lock_file(db.with_name(db.name + ".lock"), mode, timeout=timeout):
+        yield
 
 
 @contextmanager
