@@ -24,8 +24,23 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from test_browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
+from bench.server import server_pid  # noqa: E402
+
 PAGES = ["", "compare", "compare?chart=scatter&metric2=learners", "map", "profile?commune=21421", "targets",
          "brief", "bdhvs", "history"]
+
+
+def _warehouse(args) -> tuple[Path, Path]:
+    """(a temporary folder, the warehouse in it): a copy of --db, else a freshly seeded sample one."""
+    from warehouse import load
+
+    tmp = Path(tempfile.mkdtemp(prefix="cds-mem-"))
+    db_file = tmp / "warehouse.duckdb"
+    if args.db:
+        shutil.copyfile(args.db, db_file)
+    else:
+        load.seed(db_file)
+    return tmp, db_file
 
 
 def rss_mb(pid: int) -> float:
@@ -40,19 +55,6 @@ def rss_mb(pid: int) -> float:
         except (FileNotFoundError, StopIteration, ProcessLookupError):
             continue
     return total / 1024
-
-
-def server_pid(url: str) -> int:
-    """The `streamlit run` process serving the URL's port (found by its command line in /proc)."""
-    wanted = ["--server.port", url.rsplit(":", 1)[1]]
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            args = proc.joinpath("cmdline").read_bytes().decode(errors="replace").split("\0")
-        except OSError:
-            continue
-        if any(args[i:i + 2] == wanted for i in range(len(args))):
-            return int(proc.name)
-    raise RuntimeError(f"no server on {url}")
 
 
 def across_loads(url: str, server: int, db_file: Path, sessions: int, loads: int, keep_open: int) -> list[float]:
@@ -97,14 +99,8 @@ def main() -> None:
         return
     from playwright.sync_api import sync_playwright
 
-    from warehouse import load
 
-    tmp = Path(tempfile.mkdtemp(prefix="cds-mem-"))
-    db_file = tmp / "warehouse.duckdb"
-    if args.db:
-        shutil.copyfile(args.db, db_file)
-    else:
-        load.seed(db_file)
+    tmp, db_file = _warehouse(args)
     try:
         with serve(db_file) as url:
             server = server_pid(url)
@@ -127,14 +123,8 @@ def main() -> None:
 
 
 def run_across_loads(args) -> None:
-    from warehouse import load
 
-    tmp = Path(tempfile.mkdtemp(prefix="cds-mem-"))
-    db_file = tmp / "warehouse.duckdb"
-    if args.db:
-        shutil.copyfile(args.db, db_file)
-    else:
-        load.seed(db_file)
+    tmp, db_file = _warehouse(args)
     try:
         with serve(db_file) as url:
             samples = across_loads(url, server_pid(url), db_file, args.sessions, args.loads, args.open)
