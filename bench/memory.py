@@ -20,10 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
-
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from bench.server import server_pid  # noqa: E402
 
 PAGES = ["", "compare", "compare?chart=scatter&metric2=learners", "map", "profile?commune=21421", "targets",

@@ -27,10 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, new_page, serve, wait_for_run  # noqa: E402
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, new_page, serve, wait_for_run  # noqa: E402
 
 # the flags `make dev` adds: Streamlit's defaults, which .streamlit/config.toml turns off for production
 DEV_FLAGS = ("--server.fileWatcherType", "auto", "--runner.postScriptGC", "true", "--server.runOnSave", "true")

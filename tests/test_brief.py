@@ -126,7 +126,7 @@ def test_page_writes_a_changed_filter_to_the_url(brief_page):
 @pytest.mark.browser
 def test_brief_prints_on_one_a4_page_without_network(seeded_con, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from bench.browser import CHROMIUM, CHROMIUM_ARGS
 
     path = tmp_path / "ban_tin.html"
     path.write_text(brief.render(seeded_con, year=2025, today=TODAY), encoding="utf-8")
