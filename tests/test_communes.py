@@ -49,12 +49,10 @@ def test_a_former_unit_that_is_part_of_todays_keeps_its_own_code(with_former, na
     assert f"nay thuộc {into}: nạp là số liệu của đơn vị cũ" in result.warning
 
 
-@pytest.mark.parametrize("name, code", [("Xã Ba Xa", "21451"), ("Huyện Lý Sơn", "21548")])
-def test_a_former_unit_renamed_whole_is_todays_unit(with_former, name, code):
-    result = with_former.resolve_name(name)
-    if result.code != code:  # the name may still be today's: then it resolves plainly
-        pytest.skip(f"{name}: {result}")
-    assert result.error is None
+def test_a_former_unit_renamed_whole_is_todays_unit(with_former):
+    """H. Lý Sơn became Đặc khu Lý Sơn whole and alone: its figures are today's unit's, with a warning."""
+    result = with_former.resolve_name("Huyện Lý Sơn")
+    assert (result.code, result.error) == ("21548", None) and "nay là Đặc khu Lý Sơn" in result.warning
 
 
 @pytest.mark.parametrize("name, candidates", [
