@@ -98,7 +98,9 @@ if not trend.empty:
     order = [labels[m] for m in dict.fromkeys(trend["metric"])]
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("period_end:T", title=None,
-                axis=alt.Axis(format="%m/%Y", tickCount={"interval": "month", "step": 2}, labelAngle=0)),
+                # a tick on the 1st reads as its month (07/2025), any other as its day: weekly BDHVS snapshots by date
+                axis=alt.Axis(tickCount=4, labelAngle=0, labelExpr="date(datum.value) == 1 ? "
+                              "timeFormat(datum.value, '%m/%Y') : timeFormat(datum.value, '%d/%m')")),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
         color=alt.Color("series_label:N", title=None, sort=list(series_names.values()),
                         scale=alt.Scale(range=["#1f77b4", "#9e9e9e"]), legend=alt.Legend(orient="top")),

@@ -153,7 +153,8 @@ def hostile_db(seeded_db, tmp_path_factory) -> Path:
 
 
 MARKDOWN_FIELDS = {"body", "label", "help"}  # what Streamlit renders as Markdown (widget options are not)
-RAW = ["](", "![", ":red[", ":blue[", ":orange[", ":material/home:", "$x$", "$y$", "$z$", "<b>", "<i>", "https://",
+# ':red[đỏ', the hostile value's own: a page's red text (the BDHVS page's fallen units) is not a value's Markdown
+RAW = ["](", "![", ":red[đỏ", ":blue[", ":orange[", ":material/home:", "$x$", "$y$", "$z$", "<b>", "<i>", "https://",
        "www.evil", "a@evil", ":smile:", ":streamlit:", "~~s~~"]
 
 

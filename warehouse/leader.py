@@ -79,13 +79,50 @@ def wide_table(frame: pd.DataFrame, names: list[str], moved: tuple[str, ...] = (
     for metric in map(metrics.get, names):
         name, short = metric.name, metric.short_label
         out[short] = frame[name].map(metric.format)
-        out[f"Hạng {short.lower()}"] = [
-            _rank(r, n) + ("*" if source == "official" else "")
-            for r, n, source in zip(frame[f"{name}_rank"], frame[f"{name}_units_ranked"], frame[f"{name}_rank_source"],
-                                    strict=True)]
+        out[f"Hạng {short.lower()}"] = _ranks_shown(frame, name)
         if name in moved:
             out[f"Thay đổi hạng {short.lower()}"] = frame[f"{name}_rank_change"].map(metrics.movement)
     return pd.DataFrame(out)
+
+
+def _ranks_shown(frame: pd.DataFrame, name: str) -> list[str]:
+    """A measure's rank x/n per row of a wide frame, '*' where it is the province's own (rank_source 'official')."""
+    return [_rank(r, n) + ("*" if source == "official" else "")
+            for r, n, source in zip(frame[f"{name}_rank"], frame[f"{name}_units_ranked"], frame[f"{name}_rank_source"],
+                                    strict=True)]
+
+
+def ranking_bars(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The ranked units of one measure of a wide frame (queries.bdhvs_rankings), best first, as a ranking chart
+    draws them: 'label' ('9. Phường Trà Câu'), the value and its text, rank x/n, the movement. A unit whose value
+    is not ranked (a qualified value, 'khoảng …') is left out, as from every ranking."""
+    metric = metrics.get(name)
+    ranked = frame[frame[f"{name}_rank"].notna()].sort_values([f"{name}_rank", "commune_name"], ignore_index=True)
+    return pd.DataFrame({
+        "commune_code": ranked["commune_code"],
+        "commune_name": ranked["commune_name"],
+        "former_district": ranked["former_district"],
+        "label": [f"{int(r)}. {n}" for r, n in zip(ranked[f"{name}_rank"], ranked["commune_name"], strict=True)],
+        "value": ranked[name],
+        "value_text": ranked[name].map(metric.format),
+        "rank_text": _ranks_shown(ranked, name),
+        "movement": ranked[f"{name}_rank_change"].map(metrics.movement),
+    })
+
+
+def rank_movers(frame: pd.DataFrame, name: str, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The `n` units that rose most and the `n` that fell most in one measure's rank since the previous snapshot
+    (queries._wide's rank_change: previous rank − rank); ties by today's rank. Only units ranked on both dates
+    move (a qualified value is never ranked, so never moves)."""
+    change = frame[f"{name}_rank_change"]
+    moved = pd.DataFrame({
+        "commune_code": frame["commune_code"], "commune_name": frame["commune_name"],
+        "rank": frame[f"{name}_rank"], "units_ranked": frame[f"{name}_units_ranked"],
+        "rank_change": change, "previous_rank": frame[f"{name}_rank"] + change,
+    })[change.notna() & change.ne(0)]
+    up = moved[moved["rank_change"] > 0].sort_values(["rank_change", "rank", "commune_name"], ascending=[False, True, True])
+    down = moved[moved["rank_change"] < 0].sort_values(["rank_change", "rank", "commune_name"])
+    return up.head(n).reset_index(drop=True), down.head(n).reset_index(drop=True)
 
 
 def bdhvs_export(frame: pd.DataFrame) -> pd.DataFrame:

@@ -122,6 +122,19 @@ def bdhvs_rankings(con: Con, snapshot_date: date) -> pd.DataFrame:
             .sort_values(["learners_rank", "commune_name"], na_position="last", ignore_index=True))
 
 
+def bdhvs_province(con: Con, snapshot_date: date) -> pd.DataFrame:
+    """The province's Bình dân học vụ số figures of one snapshot (mart_province_summary: counts summed, the rate
+    a ratio of sums) with their change since the previous snapshot, and the reference a ranking chart draws (the
+    rate, or for a count the mean per unit); in catalogue order."""
+    return _df(con, """
+        select metric, value, previous_period_end, previous_value, change, units_reporting, province_method,
+               case when denominator is null then value / nullif(units_reporting, 0) else value end as reference,
+        from mart_province_summary
+        where dataset = 'bdhvs' and period_end = ?
+        order by array_position(?, metric)
+    """, [snapshot_date, list(metrics.METRICS)])
+
+
 def load_history(con: Con, limit: int = 200) -> pd.DataFrame:
     """The newest loads first, accepted and rejected."""
     return _df(con, """
