@@ -154,6 +154,15 @@ def test_clicking_a_commune_in_the_comparison_chart_opens_its_profile(shared_ser
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
 
+def test_clicking_a_bar_of_the_bdhvs_ranking_opens_its_profile(shared_server, page):
+    open_page(page, f"{shared_server}/bdhvs?date=2025-11-18", "Bình dân học vụ số")
+    bar = page.locator('[data-testid="stVegaLiteChart"] .mark-rect path[aria-label*="Xã Bình Sơn"]')
+    with wait_for_run(page):
+        bar.click()
+    expect(page).to_have_url(re.compile(r"/profile\?commune=21040$"))
+    expect(page.get_by_role("heading", name="Xã Bình Sơn")).to_be_visible()
+
+
 def test_a_copied_url_reopens_the_view_chosen_on_the_page(shared_server, page, browser_page):
     open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30", "So sánh giữa")
     with wait_for_run(page):
