@@ -14,6 +14,7 @@ ui.page_header(
     "«≤ x» đạt khi thực tế ≤ x.",
 )
 TABLE_ROWS = 300
+GOAL_RED = "#c62828"
 STATUS_COLORS = {"Đạt": "color: #1b7f3b; font-weight: 600", "Chưa đạt": "color: #c62828; font-weight: 600",
                  ui.UNTRACKED: "color: #757575"}
 
@@ -47,12 +48,18 @@ st.caption(f"{summary['indicator_code'].nunique()} chỉ tiêu; {tracked['indica
            + (f", {counts['not_due']} chưa đến hạn" if counts["not_due"] else "")
            + (f", {counts['unjudged']} chỉ có số đo gần đúng (không đánh giá)" if counts["unjudged"] else "")
            + ". Các chỉ tiêu khác chưa có số liệu trong kho: được liệt kê, không ước đoán.")
+result_help = f"Kết quả {unit} so với mục tiêu; «{ui.UNTRACKED}»: chỉ tiêu chưa có số đo nào trong kho"
 st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=[f"Kết quả {unit}"]),
              hide_index=True, placeholder="–", width="stretch", height=35 * (len(table) + 1) + 3,
-             column_config={"STT": st.column_config.TextColumn(width=45), "Chỉ tiêu": st.column_config.TextColumn(width="large"),
-                            "Mục tiêu": st.column_config.TextColumn(width=75), "Đo bằng": st.column_config.TextColumn(width="medium"),
-                            table.columns[4]: st.column_config.TextColumn(width=75),
-                            "Số xã đạt": st.column_config.TextColumn(width=75)})
+             column_config={  # widths that fit a 1.366 px laptop (≈ 900 px of table); full texts on hover
+                 "STT": st.column_config.TextColumn(width=40),
+                 "Chỉ tiêu": st.column_config.TextColumn(width=280, help="Chỉ tiêu như phụ lục kế hoạch ghi"),
+                 "Mục tiêu": st.column_config.TextColumn(width=70),
+                 "Đo bằng": st.column_config.TextColumn(width=170, help="Số đo của kho dùng để đánh giá chỉ tiêu"),
+                 table.columns[4]: st.column_config.TextColumn(width=70),
+                 table.columns[5]: st.column_config.TextColumn("Kết quả", width=150, help=result_help),
+                 "Số xã đạt": st.column_config.TextColumn("Xã đạt", width=60,
+                                                         help="Số xã, phường, đặc khu đạt / số có số liệu")})
 ui.export_button(table, f"chi_tieu_{year}", key="targets_export",
                  notes=[f"Chỉ tiêu kế hoạch chuyển đổi số đến năm {year}",
                         f"Số liệu đến {ui.day(plan['latest_period_end'])}"])
@@ -95,7 +102,11 @@ per_year = pd.DataFrame({
 left, right = st.columns([2, 3])
 with left:
     st.markdown(f"**{table.columns[4]} và số xã đạt theo từng năm**")
-    st.dataframe(per_year, hide_index=True, placeholder="–", width="stretch")
+    st.dataframe(per_year, hide_index=True, placeholder="–", width="stretch", column_config={
+        "Năm": st.column_config.TextColumn(width=45), "Mục tiêu": st.column_config.TextColumn(width=65),
+        table.columns[4]: st.column_config.TextColumn(width=65),
+        table.columns[5]: st.column_config.TextColumn("Kết quả", width=100, help=result_help),
+        "Số xã đạt": st.column_config.TextColumn("Xã đạt", width=55, help="Số xã, phường, đặc khu đạt / số có số liệu")})
     st.caption("Mỗi năm so với số liệu mới nhất đến hết năm đó.")
 
 
@@ -107,9 +118,21 @@ def goal_layers(value: float, upper: float | None, label: str, axis: str) -> lis
     if upper is not None:
         layers.append(base.mark_rect(opacity=0.15, color="#2e7d32").encode(
             **{axis: "value:Q", f"{axis}2": "upper:Q"}))
-    layers.append(base.mark_rule(color="#c62828", strokeDash=[6, 3], size=2).encode(
+    layers.append(base.mark_rule(color=GOAL_RED, strokeDash=[6, 3], size=2).encode(
         **{axis: "value:Q"}, tooltip=alt.Tooltip("label:N", title="Mục tiêu")))
+    layers.append(goal_text(base, axis))
     return layers
+
+
+def goal_text(base: alt.Chart, axis: str) -> alt.Chart:
+    """The goal's label on its line: above a horizontal line at its left end, left of a vertical one at its top
+    (goals sit high on their scale, so the label stays inside the frame)."""
+    style = {"color": GOAL_RED, "fontWeight": "bold"}
+    if axis == "y":
+        return base.mark_text(align="left", baseline="bottom", dy=-4, **style).encode(
+            y="value:Q", x=alt.value(4), text="label:N")
+    return base.mark_text(align="right", baseline="top", dx=-5, **style).encode(
+        x="value:Q", y=alt.value(2), text="label:N")
 
 
 upper = None if pd.isna(row["target_upper"]) else float(row["target_upper"])
@@ -121,13 +144,10 @@ with right:
     trend = trend.assign(
         period_text=[ui.period_label(metric.dataset, start, end)
                      for start, end in zip(trend["period_start"], trend["period_end"], strict=True)],
-        period_axis=(trend["period_end"].map(ui.month_label) if metric.dataset == "broadband"
-                     else trend["period_end"].map(ui.day)),
         value_text=trend["value"].map(metric.format),
     )
     line = alt.Chart(trend).mark_line(point=True, color="#1f77b4").encode(
-        x=alt.X("period_axis:O", title="Kỳ số liệu (đến ngày)" if metric.dataset != "broadband" else "Kỳ số liệu",
-                sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        x=alt.X("period_text:O", title="Kỳ số liệu", sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
         y=alt.Y("value:Q", title="Toàn tỉnh (%)" if metric.unit == "pct" else "Toàn tỉnh"),
         tooltip=[alt.Tooltip("period_text:N", title="Kỳ"), alt.Tooltip("value_text:N", title="Toàn tỉnh")],
     )

@@ -1,7 +1,9 @@
 """Chỉ tiêu: targets as written, attainment per year, untracked indicators listed, the view in the URL."""
 
 import functools
+import json
 
+import pyarrow as pa
 import pytest
 
 from warehouse import metrics
@@ -81,3 +83,29 @@ def test_plan_as_written(targets):
     assert tuple(plan.loc["2.3", ["Năm 2025", "Năm 2030"]]) == ("75–80 %", "100 %")
     assert tuple(plan.loc["3.1", ["Năm 2025", "Năm 2045"]]) == ("≥ 0,60", "≥ 1")
     assert plan.loc["3.3", "Đo bằng"] == "Tỷ lệ hồ sơ được số hóa khi tiếp nhận; Tỷ lệ kết quả giải quyết được số hóa"
+
+
+def vega_charts(at) -> list[tuple[dict, dict]]:
+    """The page's Vega-Lite charts in order: (spec, {dataset name: rows})."""
+    return [(json.loads(e.proto.spec), {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+                                        for d in e.proto.datasets}) for e in at.get("vega_lite_chart")]
+
+
+def test_goal_lines_are_labelled_on_the_line_and_periods_read_whole(targets):
+    at = targets(year="2030", indicator="3.5")
+    (trend, trend_data), (communes, communes_data) = vega_charts(at)
+    for spec, datasets in ((trend, trend_data), (communes, communes_data)):
+        texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+        assert len(texts) == 1 and texts[0]["encoding"]["text"]["field"] == "label"
+        labels = {label for rows in datasets.values() if "label" in rows for label in rows["label"]}
+        assert labels == {"Mục tiêu 2030: ≥ 85 %"}
+    periods = next(rows for rows in trend_data.values() if "period_text" in rows)["period_text"].tolist()
+    assert periods[-1].startswith("01/07") and periods[-1].endswith("30/10/2025")  # DVCTT's period, not its end
+
+
+def test_the_tables_fit_a_laptop_screen_with_short_headers_and_their_help(targets):
+    at = targets(year="2030", indicator="3.5")
+    summary = at.dataframe[0].proto
+    config = json.loads(summary.columns)
+    assert sum(c.get("width", 0) for c in config.values()) <= 900  # a 1.366 px laptop leaves ≈ 905 px beside the sidebar
+    assert config["Kết quả toàn tỉnh"]["label"] == "Kết quả" and "Chưa có số đo trong kho" in config["Kết quả toàn tỉnh"]["help"]
