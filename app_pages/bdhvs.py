@@ -9,6 +9,7 @@ import ui
 
 SCOPES = {"top": "10 đầu", "bottom": "10 cuối", "all": "Tất cả"}
 BARS, MOVERS = 10, 5
+MAX_BARS = 150  # «Tất cả» beyond this many units (national scale): the first and the last half of it
 MOVED = ("learners", "learners_per_1000")  # the measures whose rank change the table shows
 BLUE, RED = "#1f77b4", "#d62728"
 RANK_HELP = ("x/n: hạng x trong n đơn vị có số liệu của chỉ số đó cùng ngày (1 + số đơn vị đứng trên); "
@@ -76,14 +77,19 @@ def ranking_spec(bars: pd.DataFrame, metric: ui.Metric, reference, both_axes: bo
 
 
 def draw_ranking(metric: ui.Metric, scope: str, reference) -> None:
-    bars = ui.ranking_bars(frame, metric.name)
-    if bars.empty:
+    ranked = int(frame[f"{metric.name}_rank"].notna().sum())
+    if not ranked:
         st.info(f"Chưa đơn vị nào được xếp hạng theo «{metric.label}» ngày này.", icon=":material/info:")
         return
-    shown = {"top": bars.head(BARS), "bottom": bars.tail(BARS), "all": bars}[scope]
+    note = f"{ui.number(ranked)} đơn vị được xếp hạng"
+    first, last = {"top": (BARS, 0), "bottom": (0, BARS), "all": (None, 0)}[scope]
+    if scope == "all" and ranked > MAX_BARS:
+        first = last = MAX_BARS // 2
+        note += f"; biểu đồ hiện {first} đơn vị đầu và {last} đơn vị cuối, bảng bên dưới có đủ"
+    shown = ui.ranking_bars(frame, metric.name, first, last)
     event = st.vega_lite_chart(shown, ranking_spec(shown, metric, reference, scope == "all"), width="stretch",
                                on_select="rerun", selection_mode="commune", key="bdhvs_chart")
-    st.caption(f"{ui.number(len(bars))} đơn vị được xếp hạng. Bấm vào một thanh để mở hồ sơ xã.")
+    st.caption(f"{note}. Bấm vào một thanh để mở hồ sơ xã.")
     ui.open_clicked_profile(event, "commune")
 
 
