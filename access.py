@@ -121,15 +121,18 @@ def _password_login(user: str, password: str) -> None:
     st.error("Sai tên đăng nhập hoặc mật khẩu.", icon=":material/error:")
 
 
-def account_box() -> None:
-    """Sidebar: who is signed in and a way out, a way in, or why the app is read-only."""
+def account_box(analyst_page: bool = False) -> None:
+    """Sidebar: who is signed in and a way out, a way in, or why the app is read-only. The single-user machine's
+    technical note (WAREHOUSE_OPEN_UPLOADS) is for the analyst's pages (`analyst_page`: upload, history) only:
+    whoever browses the leaders' pages there sees nothing of it."""
     from warehouse import auth
 
     name, how = identity()
     with st.sidebar:
         if how == auth.OPEN:
-            st.caption(":material/lock_open: Chế độ một người dùng (WAREHOUSE_OPEN_UPLOADS=1): "
-                       "ai mở ứng dụng cũng nạp và thu hồi được dữ liệu.")
+            if analyst_page:
+                st.caption(":material/lock_open: Chế độ một người dùng (WAREHOUSE_OPEN_UPLOADS=1): "
+                           "ai mở ứng dụng cũng nạp và thu hồi được dữ liệu.")
         elif name:
             st.caption(f":material/verified_user: Chuyên viên: **{md_text(name)}**")
             if st.button("Đăng xuất", key="auth_logout", icon=":material/logout:"):

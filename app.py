@@ -29,15 +29,17 @@ pages = [
     st.Page("app_pages/targets.py", title="Chỉ tiêu", icon=":material/flag:", url_path="targets"),
     st.Page("app_pages/brief.py", title="Bản tin", icon=":material/print:", url_path="brief"),
     st.Page("app_pages/bdhvs.py", title="Bình dân học vụ số", icon=":material/school:"),
+    st.Page("app_pages/reporting.py", title="Tình hình gửi số liệu", icon=":material/fact_check:", url_path="reporting"),
     # hidden from viewers; the page itself refuses them (a link to /upload gets a login form)
     st.Page("app_pages/upload.py", title="Tải dữ liệu lên", icon=":material/upload_file:",
             visibility="visible" if access.is_analyst() else "hidden"),
     st.Page("app_pages/history.py", title="Lịch sử tải", icon=":material/history:"),
 ]
+ANALYST_PAGES = ("upload", "history")  # where the single-user machine's technical note shows (access.account_box)
 page = st.navigation(pages)
 try:
     sidebar()
 except FileNotFoundError as exc:
     ui.warehouse_missing(exc)
-access.account_box()
+access.account_box(analyst_page=page.url_path in ANALYST_PAGES)
 page.run()

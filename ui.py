@@ -148,6 +148,9 @@ load_detail = cached(queries.load_detail)
 former_unit_values = cached(queries.former_unit_values)
 load_findings = cached(queries.load_findings)
 value_sources = cached(queries.value_sources)
+reporting_periods = cached(queries.reporting_periods)
+reporting_units = cached(queries.reporting_units)
+file_loads = cached(queries.file_loads)
 
 
 def bootstrap() -> None:

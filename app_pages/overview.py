@@ -43,6 +43,19 @@ def target_badge(row) -> None:
     st.badge(f"Chỉ tiêu {int(row['target_year'])}: {target} · {status}", icon=icon, color=color, help=note)
 
 
+def missing_link(dataset: str) -> None:
+    """How many units have not sent the dataset's latest period, linked to who they are (Tình hình gửi số liệu)."""
+    if dataset not in latest_sent.index:
+        return
+    row = latest_sent.loc[dataset]
+    missing = int(row["units_missing"])
+    said = f"{missing} đơn vị chưa gửi" if missing else f"Đủ {int(row['units_total'])} đơn vị đã gửi"
+    st.page_link("app_pages/reporting.py", query_params={"dataset": dataset},
+                 label=f"{said} kỳ {ui.period_label(dataset, row['period_start'], row['period_end'])}",
+                 icon=":material/fact_check:" if missing else ":material/task_alt:")
+
+
+latest_sent = ui.reporting_periods().groupby("dataset").head(1).set_index("dataset")  # newest first: each one's latest
 target_year, data_year = plan["target_year"], plan["data_year"]
 tracked = kpis.dropna(subset=["indicator_code"])
 if target_year is not None and len(tracked):
@@ -64,6 +77,7 @@ for dataset, label in ui.DATASET_LABELS.items():
     previous = first["previous_period_end"]
     st.caption(f"{int(first['units_reporting'])} đơn vị báo cáo"
                + (f" · so với kỳ {ui.day(previous)}" if not pd.isna(previous) else ""))
+    missing_link(dataset)
     shown = [m for m in ui.metrics_of_dataset(dataset) if m.name in rows.index]
     for i, metric in enumerate(shown):
         if i % 3 == 0:

@@ -617,3 +617,49 @@ def brief_html(con: Con, year: int, former_province: list[str] | None = None, fo
 
     return brief.render(con, year=year, former_province=former_province, former_district=former_district,
                         unit_type=unit_type, limit=limit, today=today)
+
+
+# ---------------------------------------------------------------- who has sent figures; a file loaded before
+
+
+# a unit of the former districts given (parameters: the list twice), any of its own: 'TP Quảng Ngãi; H. Bình Sơn'
+_OF_DISTRICTS = "(? is null or list_has_any(?, list_transform(string_split(former_district, ';'), lambda d: trim(d))))"
+
+
+def reporting_periods(con: Con, former_district: list[str] | None = None) -> pd.DataFrame:
+    """Per measured dataset (in page order) and reporting period, newest first: how many current units (of the former
+    districts given) sent figures (units_with_data), how many did not (units_missing), of units_total."""
+    return _df(con, f"""
+        select dataset, period_start, period_end,
+               count(*) filter (where has_data) as units_with_data,
+               count(*) filter (where not has_data) as units_missing,
+               count(*) as units_total,
+        from mart_reporting_status
+        where {_OF_DISTRICTS}
+        group by dataset, period_start, period_end
+        order by array_position(?, dataset), period_end desc, period_start desc nulls last
+    """, [former_district or None, former_district or None, list(datasets.MEASURED)])
+
+
+def reporting_units(con: Con, dataset: str, period_end: date, period_start: date | None = None,
+                    former_district: list[str] | None = None) -> pd.DataFrame:
+    """Every current unit (of the former districts given) at one period of a dataset: has_data and the load that
+    brought it, or the last period it sent (null: never) and periods_missing; the units without figures first."""
+    return _df(con, f"""
+        select commune_code, commune_name, unit_type, former_district, has_data, load_id, loaded_at,
+               last_period_start, last_period_end, periods_missing,
+        from mart_reporting_status
+        where dataset = ? and period_end = ? and period_start is not distinct from ? and {_OF_DISTRICTS}
+        order by has_data, former_district collate vi, commune_name collate vi
+    """, [dataset, period_end, period_start, former_district or None, former_district or None])
+
+
+def file_loads(con: Con, sha256: str) -> pd.DataFrame:
+    """The loads that brought in this very file (its sha256) and still count, oldest first: a load of it again is a
+    duplicate (load.find_duplicate) unless another sheet, period or plan's unit is chosen."""
+    return _df(con, """
+        select load_id, dataset, sheet, file_name, rows_loaded, loaded_by, loaded_at, is_sample,
+        from meta.loads
+        where sha256 = ? and status = 'loaded' and retracted_at is null
+        order by load_id
+    """, [sha256])
