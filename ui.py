@@ -26,6 +26,7 @@ from warehouse.queries import PEER_MEASURES, Con  # noqa: F401 (PEER_MEASURES: t
 # ---------------------------------------------------------------- what pages use of warehouse/, through ui
 # Pages import nothing from warehouse/ (tests/test_structure.py): the pure display helpers they need are
 # re-exported here, one block, under ui's names (ui.number, ui.get_metric, ui.summary_table, …).
+from warehouse import comparison  # noqa: F401 (the compare page's answers, chart specs and tables)
 from warehouse.datasets import DATASETS  # noqa: F401
 from warehouse.datasets import get as get_dataset  # noqa: F401
 from warehouse.formatting import day, md_text, moment, number, percent, rank  # noqa: F401 (md_text: any text from a file or URL)
@@ -50,6 +51,7 @@ from warehouse.metrics import (  # noqa: F401
     METRICS,
     Metric,
     change_text,
+    latest_overlapping,
     month_label,
     movement,
     period_label,
@@ -183,11 +185,17 @@ def metric_and_period(available: list[str], key_prefix: str, metric_column, peri
         "Chỉ số", available, index=available.index(param_choice("metric", available, available[0])),
         format_func=lambda n: metrics.get(n).long_label, key=f"{key_prefix}_metric")
     metric = metrics.get(name)
-    periods = metric_periods(name)
+    periods = metric_periods(name)  # {period_end: period_start}, newest first
+    ends = list(periods)
     period = period_column.selectbox(
-        "Kỳ số liệu", periods, index=periods.index(param_choice("period", periods, periods[0])),
-        format_func=metric.period_text, key=f"{key_prefix}_period")
+        "Kỳ số liệu", ends, index=ends.index(param_choice("period", ends, ends[0])),
+        format_func=lambda end: metric.period_text(end, periods[end]), key=f"{key_prefix}_period")
     return metric, period
+
+
+def period_text(metric: metrics.Metric, period_end: Any) -> str:
+    """A measure's period (its end, as choosers return it) written whole, its start looked up: '01/07–30/10/2025'."""
+    return metric.period_text(period_end, metric_periods(metric.name).get(period_end))
 
 
 def set_params(**values: Any) -> None:

@@ -24,7 +24,7 @@ ui.set_params(metric=metric_name, period=period)
 
 features = ui.map_features(metric_name, period)
 with_data = [f for f in features if f["properties"]["value"] is not None]
-st.caption(f"{metric.label}, kỳ {metric.period_text(period)} · {len(with_data)}/{len(features)} đơn vị có số liệu · "
+st.caption(f"{metric.label}, kỳ {ui.period_text(metric, period)} · {len(with_data)}/{len(features)} đơn vị có số liệu · "
            f"màu {'đậm' if metric.higher_is_better else 'nhạt'} hơn là tốt hơn · rê chuột để xem số liệu và hạng, "
            "bấm vào một đơn vị để mở hồ sơ xã.")
 
@@ -80,5 +80,5 @@ with table_column:
     excel = "pct" if metric.unit == "pct" else ("int" if metric.unit == "count" else "dec1")
     ui.export_button(table, f"ban_do_{metric_name}_{period:%Y%m%d}", key="map_export",
                      formats={"Hạng": "int", metric.label: excel},
-                     notes=[f"{metric.label} — kỳ {metric.period_text(period)}",
+                     notes=[f"{metric.label} — kỳ {ui.period_text(metric, period)}",
                             f"{len(with_data)}/{len(features)} đơn vị có số liệu; ô trống: không có số liệu"])

@@ -173,9 +173,9 @@ def bench_queries(seeded: Path, repeat: int, label: str = "sample") -> None:
 
 
 def page_queries(cur) -> dict:
-    period = queries.metric_periods(cur, "online_rate_pct")[0]
+    period = next(iter(queries.metric_periods(cur, "online_rate_pct")))
     snapshot = queries.bdhvs_snapshots(cur)[0]
-    learners_period = queries.metric_periods(cur, "learners")[0]
+    learners_period = next(iter(queries.metric_periods(cur, "learners")))
     return {
         "Tổng quan": lambda: (queries.overview_kpis(cur), queries.province_series(cur)),
         "So sánh xã": lambda: (queries.known_metrics(cur), queries.metric_periods(cur, "online_rate_pct"),

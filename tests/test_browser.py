@@ -140,12 +140,12 @@ def test_a_shared_link_opened_first_reopens_the_same_view(server, page):
     open_page(page, f"{url}/compare?metric=online_rate_pct&period=2025-10-30&type=ph%C6%B0%E1%BB%9Dng", "So sánh giữa")
     expect(page.get_by_role("link", name="Bình dân học vụ số")).to_have_count(1)  # our navigation, not file names
     # the 9 phường, a percentage measure, the period of the link
-    expect(page.get_by_text(re.compile(r"9 đơn vị có số liệu · toàn tỉnh: [\d,]+ %"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"9 đơn vị có số liệu 01/07–30/10/2025 · toàn tỉnh: [\d,]+ %"))).to_be_visible()
     expect(page.get_by_text("30/10/2025").first).to_be_visible()
 
 
 def test_clicking_a_commune_in_the_comparison_chart_opens_its_profile(shared_server, page):
-    open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30", "So sánh giữa")
+    open_page(page, f"{shared_server}/compare?metric=online_rate_pct&period=2025-10-30&show=all", "So sánh giữa")
     bar = page.locator('[data-testid="stVegaLiteChart"] .mark-rect path[aria-label*="Xã Mỏ Cày"]')
     with wait_for_run(page):  # the click's run switches to the profile page and runs it
         bar.click()
@@ -178,7 +178,7 @@ def test_a_copied_url_reopens_the_view_chosen_on_the_page(shared_server, page, b
     other = browser_page()  # another person, another session
     open_page(other, copied, "So sánh giữa")
     expect(other.get_by_role("radio", name="Phân bố")).to_have_attribute("aria-checked", "true")
-    expect(other.get_by_text(re.compile(r"^4 đơn vị có số liệu · toàn tỉnh: 81,7 %"))).to_be_visible()
+    expect(other.get_by_text(re.compile(r"^4 đơn vị có số liệu 01/07–30/10/2025 · toàn tỉnh: 81,7 %"))).to_be_visible()
     expect(other.get_by_text("Trung vị", exact=False)).to_have_count(1)
     expect(other.locator('[data-testid="stMultiSelect"]', has_text="Huyện cũ").get_by_text("H. Mộ Đức")).to_have_count(1)
 
@@ -194,7 +194,7 @@ def test_an_export_downloads_as_xlsx_with_its_headers(shared_server, page, tmp_p
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     rows = list(load_workbook(saved).active.iter_rows(values_only=True))
-    assert rows[0][0].startswith("Tỷ lệ hồ sơ tiếp nhận trực tuyến — kỳ 30/10/2025")
+    assert rows[0][0].startswith("Tỷ lệ hồ sơ tiếp nhận trực tuyến — 01/07–30/10/2025")
     assert rows[1][0] == "Bộ lọc: Loại đơn vị: phường"
     assert rows[3] == ("Hạng", "Đơn vị", "Loại", "Huyện cũ", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "So với chỉ tiêu")
     assert len(rows) == 4 + 9 and {r[2] for r in rows[4:]} == {"phường"}

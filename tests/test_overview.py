@@ -23,7 +23,7 @@ def test_every_page_draws_the_header(open_page, page):
     # the latest DVCTT load is Minh Long's half-year report (002): 1.644 + 47 ≠ 1.686, and a former district's figures
     assert any("Kiểm tra dữ liệu: 3 cảnh báo" in b for b in shown)  # and its period read from the title
     freshness = [c.value for c in at.caption if c.value.startswith("Số liệu mới nhất")]
-    assert freshness == ["Số liệu mới nhất: Hạ tầng số tháng 11/2025 (nạp {d}) · DVCTT 01/07/2025 – 30/10/2025 (nạp {d}) · "
+    assert freshness == ["Số liệu mới nhất: Hạ tầng số tháng 11/2025 (nạp {d}) · DVCTT 01/07–30/10/2025 (nạp {d}) · "
                          "BDHVS ngày 18/11/2025 (nạp {d})".format(d=freshness[0].split("(nạp ")[1][:10])]
 
 

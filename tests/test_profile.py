@@ -29,7 +29,7 @@ def test_mo_cay_profile(profile):
     assert len(table) == 18
     assert table.loc["Tỷ lệ hồ sơ đã giải quyết", "Giá trị"] == "97,4 %"  # 3.681 / 3.781
     online = table.loc["Tỷ lệ hồ sơ tiếp nhận trực tuyến"]  # 3.276 / 3.781
-    assert (online["Giá trị"], online["Hạng"], online["Kỳ"]) == ("86,6 %", "15/96", "01/07/2025 – 30/10/2025")
+    assert (online["Giá trị"], online["Hạng"], online["Kỳ"]) == ("86,6 %", "15/96", "01/07–30/10/2025")
     assert table.loc["Tỷ lệ giải quyết trước hạn, đúng hạn", "Giá trị"] == "99,95 %"  # 3.679 / 3.681, as reported
     learners = table.loc["Số học viên tham gia"]  # report 004: 3.118 (7th) on 03/11, 4.365 (11th) on 18/11
     assert (learners["Giá trị"], learners["Hạng"], learners["Thứ hạng"]) == ("4.365", "11/96", "xuống 4 bậc")

@@ -66,7 +66,7 @@ HOSTILE_INPUTS = [
     "[^1] [^1]: chú thích - [ ] việc - [x] xong",
     "a -> b <- c <-> d -- e >= f <= g ~= h",
     "&amp; &lt;b&gt; &#91;x&#93; &#x5B; \\[x\\] \\ \\\\",
-    "H. Mộ Đức; Xã Đức Chánh, TP Quảng Ngãi (cũ) 3.5 ≥ 70 % 01/07/2025 – 30/10/2025",
+    "H. Mộ Đức; Xã Đức Chánh, TP Quảng Ngãi (cũ) 3.5 ≥ 70 % 01/07–30/10/2025",
 ]
 
 

@@ -42,11 +42,17 @@ class Metric:
         """'Dịch vụ công trực tuyến · Tỷ lệ hồ sơ tiếp nhận trực tuyến', for choosers across datasets."""
         return f"{DATASET_LABELS[self.dataset]} · {self.label}"
 
-    def period_text(self, period_end: object) -> str:
-        """A period as choosers show it: 'tháng 11/2025' for monthly broadband, else the date '30/10/2025'."""
+    def period_text(self, period_end: object, period_start: object = None) -> str:
+        """One of this measure's periods as every page writes it (period_label): '01/07–30/10/2025'."""
+        return period_label(self.dataset, period_start, period_end)
+
+    def period_span(self, period_end: object, period_start: object = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The first and last day a period covers: a DVCTT period from its start, a broadband month the whole
+        month, a snapshot its one day."""
+        end = pd.Timestamp(period_end)
         if self.dataset == "broadband":
-            return f"tháng {pd.Timestamp(period_end):%m/%Y}"
-        return formatting.day(period_end)
+            return end.replace(day=1), end
+        return (end if _missing(period_start) else pd.Timestamp(period_start)), end
 
 
 def _read_catalogue() -> dict[str, Metric]:
@@ -144,9 +150,22 @@ def month_label(value: object) -> str:
 
 
 def period_label(dataset: str, period_start: object, period_end: object) -> str:
-    """How a period reads: 'tháng 11/2025' (broadband), '01/07/2025 – 30/10/2025' (dvctt), 'ngày 18/11/2025'."""
+    """How a period reads on every page: 'tháng 11/2025' (broadband), '01/07–30/10/2025' (dvctt; across a new
+    year '01/12/2024–30/06/2025'), 'ngày 18/11/2025' (a snapshot)."""
     if dataset == "broadband":
         return month_label(period_end)
     if dataset == "dvctt" and not _missing(period_start):
-        return f"{formatting.day(period_start)} – {formatting.day(period_end)}"
+        start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
+        return f"{start:%d/%m}–{formatting.day(end)}" if start.year == end.year else \
+            f"{formatting.day(start)}–{formatting.day(end)}"
     return f"ngày {formatting.day(period_end)}"
+
+
+def latest_overlapping(metric: Metric, period_end: object, period_start: object, other: Metric,
+                       periods: dict) -> object | None:
+    """The latest of `other`'s periods ({period_end: period_start}) that shares at least a day with `metric`'s
+    period: a month within 01/07–30/10, a snapshot inside it, …; None when none does."""
+    first, last = metric.period_span(period_end, period_start)
+    shared = [end for end, start in periods.items()
+              if (span := other.period_span(end, start))[0] <= last and first <= span[1]]
+    return max(shared, default=None)

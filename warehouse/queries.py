@@ -29,14 +29,16 @@ def has_sample_data(con: Con) -> bool:
     return bool(row[0])
 
 
-def metric_periods(con: Con, metric: str) -> list[date]:
-    """The periods (period_end) a metric has data for, newest first."""
+def metric_periods(con: Con, metric: str) -> dict[date, date | None]:
+    """The periods a metric has data for, newest first: {period_end: period_start} (the start null where the
+    dataset has a single date), so that a chooser keyed on the end writes the whole period (Metric.period_text)."""
     rows = con.execute("""
-        select distinct period_end from mart_commune_metrics
+        select period_end, min(period_start) from mart_commune_metrics
         where metric = ? and value is not null and not is_former
+        group by period_end
         order by period_end desc
     """, [metric]).fetchall()
-    return [r[0] for r in rows]
+    return dict(rows)
 
 
 def filter_options(con: Con) -> dict[str, list[str]]:
@@ -255,7 +257,9 @@ def commune_metric_pair(con: Con, metric_x: str, period_x: date, metric_y: str, 
                         former_province: list[str] | None = None, former_district: list[str] | None = None,
                         unit_type: list[str] | None = None) -> pd.DataFrame:
     """Two measures side by side for each commune reporting both, each at its own period; filtered; with their
-    Pearson correlation over the communes shown (`correlation`, the same on every row)."""
+    Pearson correlation over the communes shown (`correlation`, the same on every row) and `extremity`: 1 for the
+    point farthest from the others (the sum of its squared distances from the means, in standard deviations), 2
+    for the next, … — the points a scatter names."""
     return _df(con, """
         with x as (
             select * from mart_commune_metrics where metric = ? and period_end = ? and value is not null and not is_former
@@ -263,17 +267,29 @@ def commune_metric_pair(con: Con, metric_x: str, period_x: date, metric_y: str, 
         y as (
             select commune_code, value, rank, units_ranked
             from mart_commune_metrics where metric = ? and period_end = ? and value is not null and not is_former
+        ),
+        paired as (
+            select x.commune_code, x.commune_name, x.unit_type, x.former_province, x.former_district,
+                   x.value as x_value, x.rank as x_rank, x.units_ranked as x_units_ranked,
+                   y.value as y_value, y.rank as y_rank, y.units_ranked as y_units_ranked,
+            from x
+            inner join y using (commune_code)
+            where (? is null or list_contains(?, x.former_province))
+              and (? is null or list_contains(?, x.former_district))
+              and (? is null or list_contains(?, x.unit_type))
+        ),
+        scored as (
+            select *,
+                   corr(x_value, y_value) over () as correlation,
+                   coalesce(power((x_value - avg(x_value) over ()) / nullif(stddev_pop(x_value) over (), 0), 2), 0)
+                   + coalesce(power((y_value - avg(y_value) over ()) / nullif(stddev_pop(y_value) over (), 0), 2), 0)
+                       as distance,
+            from paired
         )
-        select x.commune_code, x.commune_name, x.unit_type, x.former_province, x.former_district,
-               x.value as x_value, x.rank as x_rank, x.units_ranked as x_units_ranked,
-               y.value as y_value, y.rank as y_rank, y.units_ranked as y_units_ranked,
-               corr(x.value, y.value) over () as correlation,
-        from x
-        inner join y using (commune_code)
-        where (? is null or list_contains(?, x.former_province))
-          and (? is null or list_contains(?, x.former_district))
-          and (? is null or list_contains(?, x.unit_type))
-        order by x.commune_name collate vi
+        select * exclude (distance),
+               row_number() over (order by distance desc, commune_name collate vi) as extremity,
+        from scored
+        order by commune_name collate vi
     """, [metric_x, period_x, metric_y, period_y, former_province or None, former_province or None,
           former_district or None, former_district or None, unit_type or None, unit_type or None])
 
