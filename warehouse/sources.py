@@ -164,10 +164,10 @@ def check_xlsx(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            _check_zip_sizes(name, infos)
+            check_zip_sizes(name, infos)
             _check_workbook_parts(name, {i.filename for i in infos})
             for info in infos:
-                _check_part(archive, info, name)
+                check_part(archive, info, name)
     except IngestError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
@@ -175,7 +175,8 @@ def check_xlsx(path: Path) -> None:
         raise IngestError(corrupt) from exc
 
 
-def _check_zip_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
+def check_zip_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse an archive whose parts unzip beyond the limits (a zip bomb) or that is encrypted."""
     declared = sum(i.file_size for i in infos)
     if declared > max_unzipped_bytes():
         raise IngestError(
@@ -209,7 +210,7 @@ _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 _CHUNK = 1 << 20
 
 
-def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+def check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
     """Read the whole part (its deflate stream and CRC are checked on the way); an XML part
     that declares a DTD or entities anywhere (billion laughs, XXE), or is not UTF-8, is refused."""
     xml = info.filename.lower().endswith(XML_SUFFIXES)

@@ -52,10 +52,10 @@ def check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            sources._check_zip_sizes(name, infos)
+            sources.check_zip_sizes(name, infos)
             _check_word_parts(name, {i.filename for i in infos})
             for info in infos:
-                sources._check_part(archive, info, name)
+                sources.check_part(archive, info, name)
     except IngestError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
