@@ -60,7 +60,10 @@ def communes_only(tmp: Path) -> Path:
     return path
 
 
-def bench_load(base: Path, tmp: Path, path: Path, dataset: str | None, repeat: int, label: str) -> None:
+def timed_loads(base: Path, tmp: Path, path: Path, dataset: str | None, repeat: int,
+                label: str) -> tuple[dict[str, list[float]], load.LoadResult]:
+    """Load `path` `repeat` times, each into a fresh copy of `base`: the seconds of its read, checks, insert and
+    in total, each time, and the last result."""
     parts: dict[str, list[float]] = {"read": [], "checks": [], "insert": [], "total": []}
     for i in range(repeat):
         target = tmp / f"load-{label}-{i}" / "warehouse.duckdb"
@@ -69,9 +72,14 @@ def bench_load(base: Path, tmp: Path, path: Path, dataset: str | None, repeat: i
         t0 = time.perf_counter()
         result = load.load_path(path, dataset, db_file=target)
         parts["total"].append(time.perf_counter() - t0)
-        assert result.status == load.LOADED, result.summary()
         for k in ("read", "checks", "insert"):
-            parts[k].append(result.timings[k])
+            parts[k].append(result.timings.get(k, 0.0))
+    return parts, result
+
+
+def bench_load(base: Path, tmp: Path, path: Path, dataset: str | None, repeat: int, label: str) -> None:
+    parts, result = timed_loads(base, tmp, path, dataset, repeat, label)
+    assert result.status == load.LOADED, result.summary()
     for k, v in parts.items():
         record(f"load {label}: {k}", v, f"{result.rows} rows")
 
@@ -127,19 +135,9 @@ def unknown_names_file(rows: int = 50_000) -> Path:
 
 def bench_unknown_names(base: Path, tmp: Path, repeat: int) -> None:
     """A file of 50.000 distinct unknown commune names: read, every name refused with its suggestions."""
-    path = unknown_names_file()
-    parts: dict[str, list[float]] = {"read": [], "checks": [], "insert": [], "total": []}
-    for i in range(repeat):
-        target = tmp / f"unknown-{i}" / "warehouse.duckdb"
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(base, target)
-        t0 = time.perf_counter()
-        result = load.load_path(path, "bdhvs", db_file=target)
-        parts["total"].append(time.perf_counter() - t0)
-        assert result.status == load.REJECTED and any("gần nhất" in f.message for f in result.errors[:5]), \
-            [f.describe() for f in result.errors[:5]]
-        for k in ("read", "checks", "insert"):
-            parts[k].append(result.timings.get(k, 0.0))
+    parts, result = timed_loads(base, tmp, unknown_names_file(), "bdhvs", repeat, "unknown names")
+    assert result.status == load.REJECTED and any("gần nhất" in f.message for f in result.errors[:5]), \
+        [f.describe() for f in result.errors[:5]]
     notes = {"read": "names resolved, suggestions made", "checks": "great-expectations on the 50.000 rows",
              "insert": "meta.loads with every finding, the original to quarantine/", "total": ""}
     for k, v in parts.items():
