@@ -24,13 +24,14 @@ run: $(VENV)/.installed
 
 # the read snapshot is prepared before the server starts (python -m warehouse.db), so no first viewer waits.
 # development: as `make run`, with what the production profile of .streamlit/config.toml turns off (the file
-# watcher, rerun on save, a full garbage collection after every script run): an edited page shows at once
+# watcher, rerun on save, a full garbage collection after every script run) and an exception's details and
+# traceback in the browser: an edited page shows at once
 dev: $(VENV)/.installed
 	$(PY) -m warehouse seed --if-empty
 	$(PY) -m warehouse.db
 	WAREHOUSE_OPEN_UPLOADS=$${WAREHOUSE_OPEN_UPLOADS-$$(test -f .streamlit/secrets.toml || echo 1)} \
 		$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false \
-		--server.fileWatcherType auto --server.runOnSave true --runner.postScriptGC true
+		--server.fileWatcherType auto --server.runOnSave true --runner.postScriptGC true --client.showErrorDetails full
 
 seed: $(VENV)/.installed
 	$(PY) -m warehouse seed
