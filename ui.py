@@ -11,6 +11,7 @@ the upload page or by `python -m warehouse load` shows at the next rerun.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -114,6 +115,7 @@ def cached(read: Callable[Concatenate[Con, P], R]) -> Callable[P, R]:
 
 
 has_sample_data = cached(queries.has_sample_data)
+export_sources = cached(queries.export_sources)
 data_status = cached(queries.data_status)
 known_metrics = cached(queries.known_metrics)
 metric_periods = cached(queries.metric_periods)
@@ -278,15 +280,27 @@ def table(frame: pd.DataFrame, formats: dict[str, Any], *, limit: int = TABLE_RO
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def export_button(frame: pd.DataFrame, file_stem: str, *, key: str, formats: dict[str, str] | None = None,
-                  notes: list[str] | None = None, label: str = "Tải bảng Excel") -> None:
-    """A download of the table behind a view as .xlsx (built only when clicked; formulas neutralised)."""
+def export_button(frame: pd.DataFrame, file_stem: str, *, key: str, datasets: tuple[str, ...], filters: list[str],
+                  load_id: int | None = None, formats: dict[str, str] | None = None, notes: list[str] | None = None,
+                  label: str = "Tải bảng Excel") -> None:
+    """A download of the table behind a view as .xlsx (built only when clicked; formulas neutralised) that says what
+    it is: sample data, the loads of `datasets` it draws on (and the load `load_id`), the view's `filters` ([]: none),
+    the time it was exported (warehouse.exports.Source)."""
     from warehouse import exports
 
+    source = exports.Source(export_sources(tuple(datasets), load_id), tuple(filters))
     st.download_button(
-        label, lambda: exports.to_xlsx(frame, formats=formats, notes=notes or []),
+        label, lambda: exports.to_xlsx(frame, formats=formats, notes=notes or [], source=source),
         file_name=f"{file_stem}.xlsx", mime=XLSX_MIME, key=key, icon=":material/download:", on_click="ignore",
+        help=f"Tệp ghi kèm nguồn ({source.short()}), bộ lọc và giờ xuất" + ("; có dữ liệu mẫu." if source.is_sample else "."),
     )
+
+
+def today() -> date:
+    """Today in Vietnam (the brief's date), whatever the server's zone."""
+    from warehouse import exports
+
+    return exports.now().date()
 
 
 PROFILE_PAGE = "app_pages/profile.py"

@@ -176,4 +176,5 @@ export = ui.bdhvs_export(frame)
 ui.export_button(export, f"bdhvs_xep_hang_{snapshot:%Y%m%d}", key="bdhvs_export",
                  formats={col: ("dec1" if "1.000" in col else "int") for col in export.columns[1:]},
                  notes=[f"Bình dân học vụ số — xếp hạng ngày {ui.day(snapshot)} ({len(frame)} đơn vị có số liệu)",
-                        "Thay đổi hạng: số dương = lên bậc, số âm = xuống bậc" + (f", {since}" if since else "")])
+                        "Thay đổi hạng: số dương = lên bậc, số âm = xuống bậc" + (f", {since}" if since else "")],
+                 datasets=("bdhvs", "communes"), filters=[])

@@ -1,7 +1,5 @@
 """Bản tin: the printable one-page brief for leadership (warehouse.brief), shown and offered as a download."""
 
-from datetime import date
-
 import streamlit as st
 
 import ui
@@ -35,7 +33,7 @@ with st.expander("Lọc danh sách xã theo tỉnh cũ, huyện cũ, loại đơ
 ui.set_params(year=year, n=limit, province=chosen["province"], district=chosen["district"], type=chosen["type"])
 
 document = ui.brief_html(year, chosen["province"] or None, chosen["district"] or None,
-                         chosen["type"] or None, limit, date.today())
+                         chosen["type"] or None, limit, ui.today())
 st.download_button("Tải bản tin (HTML, in khổ A4)", document.encode("utf-8"), file_name=f"ban_tin_{year}.html",
                    mime="text/html", key="brief_download", icon=":material/download:", type="primary",
                    on_click="ignore")

@@ -53,7 +53,9 @@ st.dataframe(ui.styled(table, {"Thời điểm": ui.moment, "Thu hồi lúc": ui
              hide_index=True, width="stretch", placeholder="–")
 ui.export_button(table, "lich_su_nap", key="history_export",
                  formats={"Số dòng": "int", "Dòng đang dùng": "int", "Thời điểm": "datetime", "Thu hồi lúc": "datetime"},
-                 notes=["Lịch sử tải dữ liệu" + ("" if dataset == ALL else f" — {ui.get_dataset(dataset).title}")])
+                 notes=["Lịch sử tải dữ liệu" + ("" if dataset == ALL else f" — {ui.get_dataset(dataset).title}")],
+                 datasets=tuple(names) if dataset == ALL else (dataset,),
+                 filters=[f"Bộ dữ liệu: {'tất cả' if dataset == ALL else ui.get_dataset(dataset).title}"])
 if shown.empty:
     st.stop()
 
@@ -87,7 +89,8 @@ if findings.empty:
 else:
     st.dataframe(findings, hide_index=True, width="stretch", placeholder="–")
     ui.export_button(findings, f"ket_qua_kiem_tra_lan_nap_{load_id}", key="history_findings_export",
-                     notes=[f"Kết quả kiểm tra lần nạp #{load_id}: {row['file_name']}"])
+                     notes=[f"Kết quả kiểm tra lần nạp #{load_id}: {row['file_name']}"],
+                     datasets=(), load_id=load_id, filters=[f"Lần nạp #{load_id}"])
 
 sources = ui.value_sources(load_id)
 if not sources.empty:  # a load from a report (the upload page's "Đọc báo cáo"): each value beside its sentence
@@ -99,7 +102,8 @@ if not sources.empty:  # a load from a report (the upload page's "Đọc báo c�
                  column_config={"Chỉ tiêu": st.column_config.TextColumn(width=170),
                                 "Câu trong báo cáo": st.column_config.TextColumn(width=400)})  # rows over 4rem wrap
     ui.export_button(shown_sources, f"nguon_so_lieu_lan_nap_{load_id}", key="history_sources_export",
-                     notes=[f"Số liệu đọc từ báo cáo, lần nạp #{load_id}: {row['file_name']}"])
+                     notes=[f"Số liệu đọc từ báo cáo, lần nạp #{load_id}: {row['file_name']}"],
+                     datasets=(), load_id=load_id, filters=[f"Lần nạp #{load_id}"])
 
 if not access.is_analyst():
     st.caption(":material/lock: Tải tệp gốc và thu hồi lần nạp dành cho chuyên viên (đăng nhập ở thanh bên trái).")

@@ -81,4 +81,5 @@ with table_column:
     ui.export_button(table, f"ban_do_{metric_name}_{period:%Y%m%d}", key="map_export",
                      formats={"Hạng": "int", metric.label: excel},
                      notes=[f"{metric.label} — kỳ {ui.period_text(metric, period)}",
-                            f"{len(with_data)}/{len(features)} đơn vị có số liệu; ô trống: không có số liệu"])
+                            f"{len(with_data)}/{len(features)} đơn vị có số liệu; ô trống: không có số liệu"],
+                     datasets=(metric.dataset, "communes"), filters=[])

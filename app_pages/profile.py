@@ -63,7 +63,8 @@ else:
     ui.export_button(ui.measures_export(measures), f"ho_so_{code}", key="profile_export",
                      formats=ui.MEASURES_EXPORT_FORMATS,
                      notes=[f"Hồ sơ {profile['commune_name']} (mã {code})",
-                            f"Số liệu đến {ui.day(measures['period_end'].max())}"])
+                            f"Số liệu đến {ui.day(measures['period_end'].max())}"],
+                     datasets=(*ui.DATASET_LABELS, "communes"), filters=[f"Đơn vị: {profile['commune_name']} (mã {code})"])
 
 # ---------------------------------------------------------------- targets met and missed
 plan = ui.plan_year()

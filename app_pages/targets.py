@@ -62,7 +62,8 @@ st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=[f"Kết
                                                          help="Số xã, phường, đặc khu đạt / số có số liệu")})
 ui.export_button(table, f"chi_tieu_{year}", key="targets_export",
                  notes=[f"Chỉ tiêu kế hoạch chuyển đổi số đến năm {year}",
-                        f"Số liệu đến {ui.day(plan['latest_period_end'])}"])
+                        f"Số liệu đến {ui.day(plan['latest_period_end'])}"],
+                 datasets=("targets", *ui.DATASET_LABELS, "communes"), filters=[])
 
 # ---------------------------------------------------------------- one indicator in detail
 choices = tracked[["indicator_code", "metric"]].drop_duplicates()
@@ -200,7 +201,8 @@ if not judged.empty:
     ui.export_button(table, f"chi_tieu_{indicator_code}_{metric_name}_{year}", key="targets_communes_export",
                      formats={"Thực tế": "dec1", "Còn thiếu": "dec1"},
                      notes=[f"Chỉ tiêu {indicator_code}. {row['indicator_name']} — mục tiêu đến năm {year}: {target}",
-                            f"Đo bằng: {metric.label}; số liệu đến {ui.day(judged['actual_period_end'].max())}"])
+                            f"Đo bằng: {metric.label}; số liệu đến {ui.day(judged['actual_period_end'].max())}"],
+                     datasets=("targets", metric.dataset, "communes"), filters=[])
     if event.selection.rows:
         st.switch_page("app_pages/profile.py",
                        query_params={"commune": judged["commune_code"].iloc[event.selection.rows[0]]})

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from warehouse import brief, queries
+from warehouse import brief, exports, formatting, queries
 
 TODAY = date(2026, 11, 22)
 
@@ -34,6 +34,9 @@ def test_header_says_sample_data_date_and_filters(mo_duc):
     assert "DỮ LIỆU MẪU — số liệu minh họa, không phải số liệu chính thức" in text
     assert "Số liệu đến ngày 30/11/2025" in text and "Chỉ tiêu năm 2025" in text and "Lập ngày 22/11/2026" in text
     assert "Bộ lọc danh sách xã: Huyện cũ: H. Mộ Đức, 10 xã đầu danh sách" in text
+    # the loads of the seeded sample in meta.loads, checked by hand (tests/test_exports.py lists them)
+    assert ("Nguồn: kho dữ liệu chuyển đổi số tỉnh Quảng Ngãi, lần nạp Danh mục xã #1 · Hạ tầng số #2 · DVCTT #3, #7 · "
+            "BDHVS #4 · Chỉ tiêu #5, #6.") in text
 
 
 def test_laggards_of_mo_duc_with_mo_cay_as_reported(mo_duc):
@@ -67,6 +70,7 @@ def test_default_laggards_are_the_ten_furthest_below(seeded_con):
     document = brief.render(seeded_con, year=2025, today=TODAY)
     names = re.findall(r'<td class="name">(Xã [^<]+|Phường [^<]+|Đặc khu [^<]+)</td>', document.split("3. Các xã", 1)[1])
     assert len(names) == 10 and names[0] == "Xã Đăk Sao"
+    assert "Bộ lọc danh sách xã: tất cả đơn vị, 10 xã đầu danh sách" in text_of(document)
     rate = seeded_con.execute("""
         select 100.0 * received_online / received_total from stg_dvctt
         join stg_communes using (commune_code) where commune_name = 'Xã Đăk Sao' and period_end = date '2025-10-30'
@@ -112,6 +116,7 @@ def test_page_reads_its_filters_from_the_url_and_shows_the_brief(brief_page):
     assert dict(at.query_params) == {"year": "2025", "n": "5", "district": "H. Mộ Đức"}
     [frame] = at.get("iframe")
     assert "Xã Mỏ Cày" in frame.proto.srcdoc and "Huyện cũ: H. Mộ Đức, 5 xã đầu danh sách" in frame.proto.srcdoc
+    assert f"Lập ngày {formatting.day(exports.now())}" in frame.proto.srcdoc  # today in Vietnam
     [download] = at.get("download_button")
     assert download.proto.label == "Tải bản tin (HTML, in khổ A4)"
 

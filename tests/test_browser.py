@@ -194,10 +194,16 @@ def test_an_export_downloads_as_xlsx_with_its_headers(shared_server, page, tmp_p
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     rows = list(load_workbook(saved).active.iter_rows(values_only=True))
-    assert rows[0][0].startswith("Tỷ lệ hồ sơ tiếp nhận trực tuyến — 01/07–30/10/2025")
-    assert rows[1][0] == "Bộ lọc: Loại đơn vị: phường"
-    assert rows[3] == ("Hạng", "Đơn vị", "Loại", "Huyện cũ", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "So với chỉ tiêu")
-    assert len(rows) == 4 + 9 and {r[2] for r in rows[4:]} == {"phường"}
+    blank = next(i for i, row in enumerate(rows) if row[0] is None)  # the header block, a blank row, the table
+    notes, header, body = [row[0] for row in rows[:blank]], rows[blank + 1], rows[blank + 2:]
+    assert notes[0].startswith("Tỷ lệ hồ sơ tiếp nhận trực tuyến — ") and "30/10/2025" in notes[0]
+    assert notes[1:3] == ["Dữ liệu mẫu — số liệu minh họa, không phải số liệu chính thức", "Bộ lọc: Loại đơn vị: phường"]
+    assert [re.sub(r" \([^)]*\)", "", note) for note in notes[3:6]] == [  # the seeded sample's loads (meta.loads)
+        "Nguồn: Hồ sơ thủ tục hành chính và dịch vụ công trực tuyến: lần nạp #3; #7",
+        "Nguồn: Chỉ tiêu kế hoạch: lần nạp #5; #6", "Nguồn: Danh mục đơn vị hành chính: lần nạp #1"]
+    assert re.fullmatch(r"Xuất lúc: \d\d:\d\d ngày \d\d/\d\d/20\d\d \(giờ Việt Nam\)", notes[6]) and len(notes) == 7
+    assert header == ("Hạng", "Đơn vị", "Loại", "Huyện cũ", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "So với chỉ tiêu")
+    assert len(body) == 9 and {r[2] for r in body} == {"phường"}
 
 
 def selectable_table(page, key_prefix: str):

@@ -3,6 +3,8 @@
 `render(con, ...)` reads the marts and returns one self-contained HTML document: inline CSS with an A4
 @page and print rules, system fonts only, no scripts, images or links to fetch, every value escaped.
 Open it in a browser and print (Ctrl+P), or show it in the app. No Streamlit here.
+Like every export (warehouse.exports), it says what it is: sample data, the filters, the day it was made, and the
+loads of every dataset it draws on, by number.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from datetime import date
 
 import pandas as pd
 
-from warehouse import formatting, leader, metrics, queries, samples
+from warehouse import datasets, exports, formatting, leader, metrics, queries, samples
 
 # column headers of the laggards table (the note under it gives each measure's full name and target)
 SHORT_LABELS = {m.label: m.short_label for m in metrics.METRICS.values()}
 SAMPLE_NOTE = f"DỮ LIỆU MẪU — {samples.ILLUSTRATIVE}"
+DATASETS = tuple(datasets.DATASETS)  # the brief draws on every dataset: the communes, the measures, the plan
 
 CSS = """
 @page { size: A4 portrait; margin: 10mm 12mm 10mm 12mm; }
@@ -152,10 +155,11 @@ def laggards_section(laggards: pd.DataFrame) -> str:
 
 
 def document(*, kpis: pd.DataFrame, summary: pd.DataFrame, laggards: pd.DataFrame, plan: dict, year: int,
-             filters: list[str], latest_period: object, is_sample: bool, today: date, limit: int) -> str:
-    """The brief as one HTML document from the frames of the queries (pure: no database)."""
-    filters_text = "; ".join(filters) if filters else "toàn tỉnh (không lọc)"
-    sample = f'<div class="sample">{_e(SAMPLE_NOTE)}</div>' if is_sample else ""
+             source: exports.Source, latest_period: object, today: date, limit: int) -> str:
+    """The brief as one HTML document from the frames of the queries (pure: no database); `source`: the loads it
+    draws on and the filters of its list of communes."""
+    filters_text = "; ".join(source.filters) if source.filters else exports.NO_FILTER
+    sample = f'<div class="sample">{_e(SAMPLE_NOTE)}</div>' if source.is_sample else ""
     judged = (f"so với số liệu mới nhất (năm {plan['data_year']})" if plan.get("data_year") else "")
     body = f"""
 <main>
@@ -172,8 +176,8 @@ Lập ngày {_e(formatting.day(today))} · Bộ lọc danh sách xã: {_e(filter
 {targets_section(summary)}
 <h2>3. Các xã chưa đạt nhiều chỉ tiêu nhất (năm {_e(year)})</h2>
 {laggards_section(laggards)}
-<footer>Nguồn: kho dữ liệu chuyển đổi số tỉnh Quảng Ngãi. «≥ x» và «x» đạt khi thực tế ≥ x; khoảng «75–80 %» đạt
-khi đạt cận dưới. Dân số: số ước tính của danh mục đơn vị hành chính.</footer>
+<footer>Nguồn: kho dữ liệu chuyển đổi số tỉnh Quảng Ngãi, lần nạp {_e(source.short())}. «≥ x» và «x» đạt khi
+thực tế ≥ x; khoảng «75–80 %» đạt khi đạt cận dưới. Dân số: số ước tính của danh mục đơn vị hành chính.</footer>
 </main>"""
     return (f'<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
             f"<title>Bản tin chuyển đổi số — chỉ tiêu năm {_e(year)}</title>\n<style>{CSS}</style>\n</head>\n"
@@ -198,9 +202,9 @@ def render(con, *, year: int, former_province: list[str] | None = None, former_d
         laggards=queries.target_laggards(con, year, former_province, former_district, unit_type, limit),
         plan=queries.plan_year(con),
         year=year,
-        filters=filter_lines(former_province, former_district, unit_type),
+        source=exports.Source(queries.export_sources(con, DATASETS),
+                              tuple(filter_lines(former_province, former_district, unit_type))),
         latest_period=periods.max() if len(periods) else None,
-        is_sample=queries.has_sample_data(con),
-        today=today or date.today(),
+        today=today or exports.now().date(),
         limit=limit,
     )

@@ -679,3 +679,17 @@ def file_loads(con: Con, sha256: str) -> pd.DataFrame:
         where sha256 = ? and status = 'loaded' and retracted_at is null
         order by load_id
     """, [sha256])
+
+
+def export_sources(con: Con, dataset_names: tuple[str, ...] = (), load_id: int | None = None) -> pd.DataFrame:
+    """The loads an export draws on: of each dataset, the loads whose rows its staging view holds (accepted, not
+    retracted, not wholly superseded), in the order the datasets are given; and the load `load_id` in any state.
+    Columns: dataset, load_id, file_name, loaded_at, is_sample, status, retracted_at."""
+    used = " union all ".join(f"select distinct load_id from stg_{datasets.get(name).name}" for name in dataset_names)
+    return _df(con, f"""
+        with used as ({used or "select null::bigint as load_id where false"})
+        select dataset, load_id, file_name, loaded_at, is_sample, status, retracted_at,
+        from meta.loads
+        where load_id in (select load_id from used) or load_id = ?
+        order by coalesce(list_position(?::varchar[], dataset), 0), load_id
+    """, [load_id, list(dataset_names)])
