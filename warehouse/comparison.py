@@ -164,7 +164,8 @@ def distribution_specs(values: pd.Series, metric: Metric, lines: list[dict]) -> 
                        "axis": {"labels": False, "ticks": False, "domain": False, "titleOpacity": 0,
                                 "minExtent": Y_AXIS_WIDTH, "maxExtent": Y_AXIS_WIDTH}},
                  "color": {"condition": {**CHOSEN, "value": RED}, "value": BLUE}, "tooltip": _tooltip(metric)}}
-    return {"layer": [histogram, *rule_layers(lines, "x", -4)], "height": 300}, strip
+    return ({"layer": [histogram, *rule_layers(lines, "x", -4)], "height": 300,
+             "resolve": {"axis": {"x": "independent"}}}, strip)  # the lines' "axis": None hides no shared axis
 
 
 def scatter_spec(data: pd.DataFrame, metric: Metric, metric2: Metric, lines_x: list[dict],
