@@ -27,7 +27,11 @@ from warehouse.queries import PEER_MEASURES, Con  # noqa: F401 (PEER_MEASURES: t
 # ---------------------------------------------------------------- what pages use of warehouse/, through ui
 # Pages import nothing from warehouse/ (tests/test_structure.py): the pure display helpers they need are
 # re-exported here, one block, under ui's names (ui.number, ui.get_metric, ui.summary_table, …).
-from warehouse import comparison  # noqa: F401 (the compare page's answers, chart specs and tables)
+from warehouse import (  # noqa: F401
+    choropleth,  # the map's chart spec
+    comparison,  # the compare page's answers, chart specs and tables
+    trends,  # the profile's trend charts
+)
 from warehouse.datasets import DATASETS  # noqa: F401
 from warehouse.datasets import get as get_dataset  # noqa: F401
 from warehouse.formatting import day, md_text, moment, number, percent, rank  # noqa: F401 (md_text: any text from a file or URL)
@@ -126,6 +130,8 @@ province_reference = cached(queries.province_reference)
 metric_target = cached(queries.metric_target)
 map_values = cached(queries.map_values)
 map_features = cached(queries.map_features)
+map_labels = cached(queries.map_labels)
+metric_targets = cached(queries.metric_targets)
 bdhvs_snapshots = cached(queries.bdhvs_snapshots)
 bdhvs_rankings = cached(queries.bdhvs_rankings)
 bdhvs_province = cached(queries.bdhvs_province)

@@ -1,14 +1,13 @@
-"""Bản đồ: the communes coloured by any measure at any period; hover for name, value and rank,
-click for the commune's profile. Drawn from the project's own GeoJSON: no tiles, no network."""
+"""Bản đồ: the communes coloured by any measure at any period; the units under the province plan's target outlined,
+the largest units and the đặc khu named; hover for name, value and rank, click for the commune's profile. Drawn from
+the project's own GeoJSON: no tiles, no network."""
 
-import altair as alt
 import streamlit as st
 
 import ui
 
 PROFILE_PAGE = "app_pages/profile.py"
-NO_DATA_GREY = "#d0d0d0"
-LEGEND_FORMAT = {"pct": ",.0f", "count": ",.0f", "per100": ",.1~f", "per1000": ",.1~f"}
+LABELLED = 9  # how many of the largest units by area have their names written on the map (and every đặc khu)
 
 ui.page_header("Bản đồ các xã, phường, đặc khu")
 
@@ -23,63 +22,57 @@ metric_name = metric.name
 ui.set_params(metric=metric_name, period=period)
 
 features = ui.map_features(metric_name, period)
-with_data = [f for f in features if f["properties"]["value"] is not None]
-st.caption(f"{metric.label}, kỳ {ui.period_text(metric, period)} · {len(with_data)}/{len(features)} đơn vị có số liệu · "
-           f"màu {'đậm' if metric.higher_is_better else 'nhạt'} hơn là tốt hơn · rê chuột để xem số liệu và hạng, "
-           "bấm vào một đơn vị để mở hồ sơ xã.")
+values = ui.map_values(metric_name, period)
+labels = ui.map_labels(LABELLED)
+target = ui.metric_target(metric_name, period.year)
+judged = target is not None and not target["is_proxy"]
+target_name = f"chỉ tiêu {target['year']}: {ui.target_text(target)}" if target else None
+missed = int(values["met"].isin([False]).sum())
+with_data = int(values["value"].notna().sum())
+
+special = [label["name"] for label in labels if label["special"]]
+st.caption(f"{metric.label}, kỳ {ui.period_text(metric, period)} · {with_data}/{len(features)} đơn vị có số liệu · "
+           f"màu {'đậm' if metric.higher_is_better else 'nhạt'} hơn là tốt hơn · tên ghi trên bản đồ: "
+           "các đơn vị rộng nhất" + "".join(f" và đặc khu {ui.md_text(name)}" for name in special)
+           + " · rê chuột để xem số liệu và hạng, bấm vào một đơn vị để mở hồ sơ xã.")
+if judged and values["met"].notna().any():
+    st.markdown(f":material/flag: **{missed}/{int(values['met'].notna().sum())} đơn vị chưa đạt {target_name}** "
+                f"(kế hoạch của tỉnh, chỉ tiêu {ui.md_text(target['indicator_code'])})"
+                + (" — viền đỏ trên bản đồ, cột «Chỉ tiêu» của bảng." if missed else "."))
+elif target:
+    st.caption(f"Chỉ tiêu {ui.md_text(target['indicator_code'])} ({target_name}) chỉ được đo gần đúng bằng chỉ số "
+               "này: để tham khảo, không đánh giá đạt hay chưa đạt.")
+else:
+    st.caption("Kế hoạch của tỉnh không đặt chỉ tiêu cho chỉ số này.")
 
 
-def choropleth() -> dict:
-    """Coloured shapes for communes with a value, grey ones (with their own legend) for the rest.
-
-    A Vega-Lite spec reading the named dataset 'communes' (the features are put in after
-    altair built the spec: altair would walk every coordinate of inline values, ≈ 0,2 s).
-    """
-    data = alt.NamedData("communes")
-    pick = alt.selection_point(name="commune", fields=["commune_code"], on="click", empty=False)
-    tooltip = [alt.Tooltip("properties.commune_name:N", title="Đơn vị"),
-               alt.Tooltip("properties.value_text:N", title=metric.label),
-               alt.Tooltip("properties.rank_text:N", title="Hạng"),
-               alt.Tooltip("properties.former_district:N", title="Huyện cũ")]
-    base = alt.Chart(data).transform_calculate(commune_code="datum.properties.commune_code")
-    missing = base.transform_filter("datum.properties.value == null").transform_calculate(
-        status=f"'{ui.NO_DATA}'").mark_geoshape(stroke="white", strokeWidth=0.6).encode(
-        color=alt.Color("status:N", scale=alt.Scale(domain=[ui.NO_DATA], range=[NO_DATA_GREY]),
-                        legend=alt.Legend(title=None, orient="bottom")),
-        tooltip=tooltip)
-    colour = alt.Color("properties.value:Q", title=metric.axis_title,
-                       scale=alt.Scale(scheme="blues" if metric.higher_is_better else "oranges"),
-                       legend=alt.Legend(format=LEGEND_FORMAT[metric.unit], orient="bottom", gradientLength=320,
-                                         titleLimit=400))
-    valued = base.transform_filter("datum.properties.value != null").mark_geoshape(
-        stroke="white", strokeWidth=0.6, cursor="pointer").encode(
-        color=colour, strokeWidth=alt.condition(pick, alt.value(2.5), alt.value(0.6)),
-        stroke=alt.condition(pick, alt.value("#222222"), alt.value("white")), tooltip=tooltip,
-    ).add_params(pick)
-    chart = (alt.layer(missing, valued).resolve_scale(color="independent").project(type="mercator")
-             .properties(height=640).configure(locale=ui.VEGA_LOCALE).configure_view(stroke=None))
-    return chart.to_dict()
-
-
-map_column, table_column = st.columns([5, 4])
+map_column, table_column = st.columns([3, 2])
 with map_column:
-    spec = {**choropleth(), "datasets": {"communes": features}}
+    spec = ui.choropleth.spec(features, labels, metric, f"Chưa đạt {target_name}" if judged and missed else None)
+    spec["config"]["locale"] = ui.VEGA_LOCALE
     event = st.vega_lite_chart(spec, width="stretch", on_select="rerun", selection_mode="commune", key="map_chart")
     points = event.selection.get("commune") or []
     if points and points[0].get("commune_code"):
         st.switch_page(PROFILE_PAGE, query_params={"commune": points[0]["commune_code"]})
 
-table = ui.map_values(metric_name, period)
-table = table.sort_values("rank", kind="stable", na_position="last")[
-    ["rank", "commune_name", "former_district", "value"]].rename(columns={
-        "rank": "Hạng", "commune_name": "Đơn vị", "former_district": "Huyện cũ", "value": metric.label})
+status = values["met"].map({True: "Đạt", False: "Chưa đạt"})
+table = values.assign(status=status).sort_values("rank", kind="stable", na_position="last")[
+    ["rank", "commune_name", "former_district", "value"] + (["status"] if judged else [])].rename(columns={
+        "rank": "Hạng", "commune_name": "Đơn vị", "former_district": "Huyện cũ", "value": metric.label,
+        "status": "Chỉ tiêu"})
+# widths that fit a third of a 1.366 px screen: short headers, the full ones in help
+columns = {"Hạng": st.column_config.Column(width=44, help="Hạng trong các đơn vị có số liệu (1 = tốt nhất)"),
+           "Đơn vị": st.column_config.Column(width=145),
+           metric.label: st.column_config.Column(metric.short_label, width=90, help=metric.label)}
+if judged:
+    columns["Chỉ tiêu"] = st.column_config.Column(width=68, help=f"Đạt hay chưa đạt {target_name} (kế hoạch của tỉnh)")
 with table_column:
     ui.table(table.drop(columns="Huyện cũ"), {"Hạng": ui.number, metric.label: metric.format}, height=640,
-             column_config={"Hạng": st.column_config.Column(width=55), "Đơn vị": st.column_config.Column(width=170),
-                            metric.label: st.column_config.Column(width=110, help=metric.label)})
+             column_config=columns)
     excel = "pct" if metric.unit == "pct" else ("int" if metric.unit == "count" else "dec1")
     ui.export_button(table, f"ban_do_{metric_name}_{period:%Y%m%d}", key="map_export",
                      formats={"Hạng": "int", metric.label: excel},
                      notes=[f"{metric.label} — kỳ {ui.period_text(metric, period)}",
-                            f"{len(with_data)}/{len(features)} đơn vị có số liệu; ô trống: không có số liệu"],
-                     datasets=(metric.dataset, "communes"), filters=[])
+                            f"{with_data}/{len(features)} đơn vị có số liệu; ô trống: không có số liệu"]
+                     + ([f"Chỉ tiêu: {target_name} (kế hoạch của tỉnh)"] if judged else []),
+                     datasets=(metric.dataset, "communes") + (("targets",) if judged else ()), filters=[])

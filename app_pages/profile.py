@@ -1,7 +1,6 @@
 """Hồ sơ xã: one commune — every measure with its rank x/n and trend, the plan's targets it meets and misses,
 its peers of the same former district, the units it was merged from, population and area."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -58,8 +57,14 @@ else:
     st.caption("Hạng x/n: thứ hạng trong n đơn vị báo cáo cùng kỳ (1 = cao nhất). «Thứ hạng»: lên / xuống bao nhiêu "
                "bậc so với kỳ trước. «Toàn tỉnh»: tỷ lệ toàn tỉnh; với số đếm (trạm BTS, học viên, chuyên đề, "
                "chứng nhận) là trung bình mỗi đơn vị.")
+    column = st.column_config.TextColumn
     st.dataframe(ui.measures_table(measures), hide_index=True, placeholder="–", width="stretch",
-                 height=35 * (len(measures) + 1) + 3)
+                 height=35 * (len(measures) + 1) + 3, column_config={  # fits 1.366 px: short headers, help
+                     "Nhóm": column(width=80), "Chỉ số": column(width=245), "Kỳ": column(width=140),
+                     "Giá trị": column(width=72), "Hạng": column(width=60, help="Hạng x/n trong n đơn vị báo cáo cùng kỳ"),
+                     "Thay đổi so với kỳ trước": column("Thay đổi", width=95, help="Thay đổi so với kỳ trước"),
+                     "Thứ hạng": column(width=92, help="Lên / xuống bao nhiêu bậc so với kỳ trước"),
+                     "Toàn tỉnh": column(width=75, help="Tỷ lệ toàn tỉnh; với số đếm: trung bình mỗi đơn vị")})
     ui.export_button(ui.measures_export(measures), f"ho_so_{code}", key="profile_export",
                      formats=ui.MEASURES_EXPORT_FORMATS,
                      notes=[f"Hồ sơ {profile['commune_name']} (mã {code})",
@@ -78,41 +83,38 @@ if plan["target_year"] is not None:
                    "Khoảng «75–80 %» tính là đạt khi đạt cận dưới.")
         table = ui.commune_targets_table(targets)
         colors = {"Đạt": "color: #1b7f3b", "Chưa đạt": "color: #c62828; font-weight: 600"}
+        column = st.column_config.TextColumn
+        # fits 1.366 px: the long names wrap (a row over 4rem wraps its text)
         st.dataframe(table.style.map(lambda v: colors.get(v, ""), subset=["Kết quả"]), hide_index=True, placeholder="–",
-                     width="stretch", column_config={
-                         "Chỉ tiêu": st.column_config.TextColumn(width="large"),
-                         "Đo bằng": st.column_config.TextColumn(width="medium"),
-                         **{c: st.column_config.TextColumn(width=85) for c in ("Mục tiêu", "Thực tế", "Kết quả", "Còn thiếu")}})
+                     width="stretch", row_height=66, column_config={
+                         "Kế hoạch": column(width=70), "Chỉ tiêu": column(width=250), "Đo bằng": column(width=170),
+                         **{c: column(width=68) for c in ("Mục tiêu", "Thực tế")},
+                         "Kết quả": column(width=92), "Còn thiếu": column(width=82)})
 
 # ---------------------------------------------------------------- trends
+def draw_trends(trend: pd.DataFrame) -> None:
+    """The rates on axes from 0 to 100 %, then the counts and per-population measures on axes from 0."""
+    year = pd.Timestamp(trend["period_end"].max()).year
+    data = ui.trends.chart_data(trend, ui.metric_targets(year), profile["commune_name"])
+    names = ui.trends.series_names(profile["commune_name"])
+    locale = {"config": {"locale": ui.VEGA_LOCALE}}
+    rates = data[data["is_rate"]]
+    if not rates.empty:
+        st.markdown("**Các tỷ lệ** — trục dọc từ 0 đến 100 %")
+        st.vega_lite_chart(ui.trends.trend_spec(rates, ui.trends.RATE_SCALE, names) | locale, width="content")
+        st.caption(f"Đường xanh lá đứt: chỉ tiêu năm {year} của kế hoạch tỉnh (đến hết năm); «tham khảo»: chỉ số chỉ "
+                   "đo gần đúng chỉ tiêu. Đường xám: toàn tỉnh.")
+    others = data[~data["is_rate"]]
+    if not others.empty:
+        st.markdown("**Số lượng và bình quân theo dân số** — trục dọc từ 0")
+        st.vega_lite_chart(ui.trends.trend_spec(others, ui.trends.COUNT_SCALE, names) | locale, width="content")
+        st.caption("Đường xám: toàn tỉnh (với số đếm: trung bình mỗi đơn vị).")
+
+
 trend = ui.commune_trends(code)
 if not trend.empty:
     st.subheader("Diễn biến qua các kỳ")
-    labels = {name: m.label for name, m in ui.METRICS.items()}
-    series_names = {"commune": profile["commune_name"], "province": "Toàn tỉnh"}
-    data = trend.assign(
-        label=trend["metric"].map(labels),
-        series_label=trend["series"].map(series_names),
-        value_text=[ui.get_metric(m).format(v) for m, v in zip(trend["metric"], trend["value"], strict=True)],
-        period_text=trend["period_end"].map(ui.day),
-    )
-    order = [labels[m] for m in dict.fromkeys(trend["metric"])]
-    chart = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("period_end:T", title=None,
-                # a tick on the 1st reads as its month (07/2025), any other as its day: weekly BDHVS snapshots by date
-                axis=alt.Axis(tickCount=4, labelAngle=0, labelExpr="date(datum.value) == 1 ? "
-                              "timeFormat(datum.value, '%m/%Y') : timeFormat(datum.value, '%d/%m')")),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color=alt.Color("series_label:N", title=None, sort=list(series_names.values()),
-                        scale=alt.Scale(range=["#1f77b4", "#9e9e9e"]), legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("label:N", title="Chỉ số"), alt.Tooltip("series_label:N", title="Đơn vị"),
-                 alt.Tooltip("period_text:N", title="Đến ngày"), alt.Tooltip("value_text:N", title="Giá trị")],
-    ).properties(width=260, height=120).facet(
-        facet=alt.Facet("label:N", title=None, sort=order, header=alt.Header(labelFontSize=12, labelLimit=260)),
-        columns=3,
-    ).resolve_scale(x="independent", y="independent").configure(locale=ui.VEGA_LOCALE)
-    st.altair_chart(chart, width="content")
-    st.caption("Đường xám: toàn tỉnh (với số đếm: trung bình mỗi đơn vị).")
+    draw_trends(trend)
 
 # ---------------------------------------------------------------- before the merger
 former = ui.former_unit_values(commune_code=code)
@@ -123,6 +125,18 @@ if not former.empty:
     st.dataframe(ui.former_table(former), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------- peers
+def peer_columns() -> dict:
+    """Widths that fit 1.366 px: each measure's short name over its value, 'Hạng' over its rank (the rest in help)."""
+    column = st.column_config.Column
+    out = {"Đơn vị": column(width=125), "Loại": column(width=52),
+           "Dân số (ước tính)": column("Dân số", width=72, help="Dân số (ước tính)")}
+    for metric in map(ui.get_metric, ui.PEER_MEASURES):
+        out[metric.short_label] = column(width=92, help=metric.label)
+        out[f"Hạng {metric.short_label.lower()}"] = column("Hạng", width=52, help=f"Hạng «{metric.short_label}» trong "
+                                                                                  "toàn tỉnh (x/n)")
+    return out
+
+
 peers = ui.commune_peers(code)
 if len(peers) > 1:
     st.subheader(f"Các đơn vị cùng {ui.md_text(profile['former_district'])} cũ")
@@ -141,6 +155,6 @@ if len(peers) > 1:
             st.session_state["profile_commune"] = peers["commune_code"].iloc[rows[0]]
 
     st.dataframe(styler, hide_index=True, placeholder="–", width="stretch", on_select=open_peer, selection_mode="single-row",
-                 key=f"profile_peers_{code}")
+                 key=f"profile_peers_{code}", column_config=peer_columns())
 elif pd.isna(profile["former_district"]) or not profile["former_district"]:
     st.caption("Danh mục không ghi huyện cũ của đơn vị này, nên không có nhóm so sánh cùng huyện.")

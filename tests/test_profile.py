@@ -1,10 +1,14 @@
 """Hồ sơ xã under AppTest on the sample warehouse: figures hand-checked, the commune from the URL validated."""
 
 import functools
+import json
 
+import pyarrow as pa
 import pytest
 
 PAGE = "app_pages/profile.py"
+MAIN_WIDTH_1366 = 1366 - 300 - 2 * 80  # the wide layout's main column beside the sidebar, less its padding
+SELECTION_COLUMN = 35  # the tick box of a table whose rows can be chosen
 
 
 @pytest.fixture
@@ -80,3 +84,53 @@ def test_choosing_a_commune_writes_it_to_the_url(profile):
     assert not at.exception
     assert at.query_params["commune"] == "21548"
     assert at.subheader[0].value == "Đặc khu Lý Sơn"
+
+
+def trend_charts(at) -> list[tuple[dict, object]]:
+    """The trend charts (facets), in order: (spec, their data)."""
+    out = []
+    for element in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        [data] = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in element.proto.datasets]
+        out.append((spec, data))
+    return out
+
+
+def test_trends_on_axes_from_zero_with_the_plans_target_labelled_on_its_line(profile):
+    at = profile(commune="21421")
+    (rates, rate_data), (counts, count_data) = trend_charts(at)
+    assert rates["spec"]["encoding"]["y"]["scale"] == {"domain": [0, 100], "nice": False}  # a rate: 0 to 100 %
+    assert counts["spec"]["encoding"]["y"]["scale"] == {"zero": True}
+    assert {"**Các tỷ lệ** — trục dọc từ 0 đến 100 %", "**Số lượng và bình quân theo dân số** — trục dọc từ 0"} <= {
+        m.value for m in at.markdown}
+    # the province plan of 2025 (targets_tinh.xlsx): 3.5 ≥ 70, 1.1 = 50, 3.4 ≥ 80 (only approximated by the measure)
+    targets = rate_data[rate_data["kind"] == "target"].set_index("metric")
+    assert targets.loc["online_rate_pct", ["value", "text"]].tolist() == [70, "Chỉ tiêu 2025: ≥ 70 %"]
+    assert targets.loc["coverage_5g_pct", ["value", "text"]].tolist() == [50, "Chỉ tiêu 2025: 50 %"]
+    assert targets.loc["full_online_rate_pct", "text"] == "Chỉ tiêu 2025 (tham khảo): ≥ 80 %"
+    assert count_data["kind"].ne("target").all()  # the plan sets no target for a count
+    layers = rates["spec"]["layer"]
+    rule = layers[0]
+    assert rule["mark"]["type"] == "rule" and rule["transform"] == [{"filter": "datum.kind == 'target'"}]
+    assert [layer["encoding"]["text"]["field"] for layer in layers if layer["mark"]["type"] == "text"] == ["text"] * 4
+    # the province line named at its end with its last value: 81,7 % online (30/10), under Mỏ Cày's 86,6 %
+    province = rate_data[rate_data["kind"] == "province"].set_index("metric")
+    assert province.loc["online_rate_pct", ["text", "below"]].tolist() == ["Toàn tỉnh: 81,7 %", True]
+    assert province.loc["coverage_5g_pct", ["text", "below"]].tolist() == ["Toàn tỉnh: 10,5 %", False]  # Mỏ Cày: 0 %
+    learners = count_data[count_data["kind"] == "province"].set_index("metric").loc["learners", "text"]
+    assert learners == "TB mỗi đơn vị: 2.389"  # a count: the mean per unit, as «Toàn tỉnh» in the table above
+
+
+def test_tables_fit_a_laptop_with_short_headers(profile):
+    at = profile(commune="21421")
+    measures, targets, peers = at.dataframe
+    for table, extra in ((measures, 0), (targets, 0), (peers, SELECTION_COLUMN)):
+        config = json.loads(table.proto.columns)
+        assert extra + sum(config[c]["width"] for c in table.value.columns) <= MAIN_WIDTH_1366  # none cut off
+    config = json.loads(measures.proto.columns)
+    assert config["Thay đổi so với kỳ trước"]["label"] == "Thay đổi"
+    assert config["Thay đổi so với kỳ trước"]["help"] == "Thay đổi so với kỳ trước"
+    assert targets.proto.row_height > 64  # over 4rem a row wraps its text: the indicators' long names
+    config = json.loads(peers.proto.columns)
+    assert config["Hạng hs trực tuyến"]["label"] == "Hạng" and "HS trực tuyến" in config["Hạng hs trực tuyến"]["help"]
+    assert config["Dân số (ước tính)"]["label"] == "Dân số"

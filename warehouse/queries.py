@@ -47,14 +47,16 @@ def filter_options(con: Con) -> dict[str, list[str]]:
     return {col: sorted(v for v in frame[col].dropna().unique()) for col in frame.columns}
 
 
-# the province plan's target in force for a metric in a year: the first target year at or after it
-_TARGET_IN_FORCE = """
-    select year, comparator, target_value, target_upper, target_text, indicator_code, indicator_name
+# the province plan's targets in force in a year (parameter), one per tracked measure: the first target year at
+# or after it; _TARGET_IN_FORCE: one measure's (parameters: year, metric)
+_TARGETS_IN_FORCE = """
+    select metric, year, comparator, target_value, target_upper, target_text, indicator_code, indicator_name, unit,
+           is_proxy,
     from mart_plan_targets
-    where plan_unit = 'province' and is_tracked and metric = ? and year >= ? and target_value is not null
-    order by year, indicator_order
-    limit 1
+    where plan_unit = 'province' and is_tracked and year >= ? and target_value is not null
+    qualify row_number() over (partition by metric order by year, indicator_order) = 1
 """
+_TARGET_IN_FORCE = f"select * exclude (metric) from ({_TARGETS_IN_FORCE}) where metric = ?"
 
 
 def commune_metric(con: Con, metric: str, period_end: date, former_province: list[str] | None = None,
@@ -74,7 +76,7 @@ def commune_metric(con: Con, metric: str, period_end: date, former_province: lis
           and (? is null or list_contains(?, former_district))
           and (? is null or list_contains(?, unit_type))
         order by value desc nulls last, commune_name
-    """, [metric, pd.Timestamp(period_end).year, metric, period_end, former_province or None, former_province or None,
+    """, [pd.Timestamp(period_end).year, metric, metric, period_end, former_province or None, former_province or None,
           former_district or None, former_district or None, unit_type or None, unit_type or None])
 
 
@@ -242,15 +244,19 @@ def metric_target(con: Con, metric: str, year: int) -> dict | None:
     """The province plan's target in force for `year`: the first target year at or after it, for this metric.
 
     Returns year, comparator (≥ ≤ = range), target_value, target_upper, target_text,
-    indicator_code, indicator_name; None when the plan sets no target for the metric.
+    indicator_code, indicator_name, unit (the plan's: '%'), is_proxy (the measure only approximates the
+    indicator: never judged); None when the plan sets no target for the metric.
     Read from mart_plan_targets (an indicator may be tracked by several measures, e.g. 3.3 by
     digitized dossiers and digitized results).
     """
-    row = con.execute(_TARGET_IN_FORCE, [metric, year]).fetchone()
-    if row is None:
-        return None
-    names = ("year", "comparator", "target_value", "target_upper", "target_text", "indicator_code", "indicator_name")
-    return dict(zip(names, row, strict=True))
+    cursor = con.execute(_TARGET_IN_FORCE, [year, metric])
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def metric_targets(con: Con, year: int) -> pd.DataFrame:
+    """The province plan's target in force for `year` of every measure it sets one for (as metric_target), by metric."""
+    return _df(con, _TARGETS_IN_FORCE, [year]).set_index("metric")
 
 
 def commune_metric_pair(con: Con, metric_x: str, period_x: date, metric_y: str, period_y: date,
@@ -295,21 +301,27 @@ def commune_metric_pair(con: Con, metric_x: str, period_x: date, metric_y: str, 
 
 
 def map_values(con: Con, metric: str, period_end: date) -> pd.DataFrame:
-    """Every current commune with the metric's value and rank at one period (NULL where none reported)."""
-    return _df(con, """
-        with communes as (
+    """Every current commune with the metric's value and rank at one period (NULL where none reported), and whether
+    it meets the province plan's target in force that year (met; null without a value, a target, on a qualified
+    value or where the measure only approximates the indicator)."""
+    return _df(con, f"""
+        with target as ({_TARGET_IN_FORCE}),
+        communes as (
             select commune_code, commune_name, unit_type, former_district from stg_communes where is_current
         ),
         values_at as (
-            select commune_code, value, rank, units_ranked
+            select commune_code, value, qualifier, rank, units_ranked
             from mart_commune_metrics
             where metric = ? and period_end = ?
         )
-        select communes.*, values_at.value, values_at.rank, values_at.units_ranked
+        select communes.*, values_at.value, values_at.rank, values_at.units_ranked,
+               case when not target.is_proxy
+                    then meets(values_at.value, target.comparator, target.target_value, values_at.qualifier) end as met,
         from communes
         left join values_at using (commune_code)
+        left join target on true
         order by communes.commune_name collate vi
-    """, [metric, period_end])
+    """, [pd.Timestamp(period_end).year, metric, metric, period_end])
 
 
 def map_features(con: Con, metric: str, period_end: date) -> list[dict]:
@@ -317,6 +329,15 @@ def map_features(con: Con, metric: str, period_end: date) -> list[dict]:
     from warehouse import geo
 
     return geo.with_values(geo.features(), map_values(con, metric, period_end), metrics.get(metric).format)
+
+
+def map_labels(con: Con, largest: int = 9) -> list[dict]:
+    """The names the map writes: the `largest` current units by area (from the boundaries) and every đặc khu,
+    with their points (geo.labels)."""
+    from warehouse import geo
+
+    communes = _df(con, "select commune_code, commune_name, unit_type from stg_communes where is_current")
+    return geo.labels(communes, largest)
 
 
 def data_status(con: Con) -> pd.DataFrame:
