@@ -92,8 +92,10 @@ def test_a_corrected_value_loads_corrected_an_unticked_figure_does_not_load(page
     loads = rows(seeded_copy, "select load_id, dataset, sheet, status, rows_loaded, stored_path from meta.loads "
                               "where file_name = ? order by load_id", [report.name])
     assert [r[1:5] for r in loads] == [("bdhvs", "bdhvs", "loaded", 2), ("dvctt", "dvctt", "loaded", 1)]
-    for *_, stored in loads:  # the report itself is each load's original
-        assert Path(stored).parent.name == "archive" and Path(stored).read_bytes() == report.read_bytes()
+    stored = loads[0][5]  # the report itself is each load's original, archived once
+    assert loads[1][5] == stored and Path(stored).parent.name == "archive"
+    assert Path(stored).read_bytes() == report.read_bytes()
+    assert [p.name for p in Path(stored).parent.iterdir() if p.name.endswith(report.name)] == [Path(stored).name]
     dvctt_id = loads[1][0]
     assert rows(seeded_copy, "select received_total, received_online, withdrawn, on_time_rate_pct_reported "
                              "from raw.dvctt where load_id = ?", [dvctt_id]) == [(3781, 3267, None, 99.95)]

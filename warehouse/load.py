@@ -191,6 +191,13 @@ def _store(path: Path, folder: Path, load_id: int, sha256: str, name: str) -> tu
     return target, part
 
 
+def _stored_already(con: duckdb.DuckDBPyConnection, sha256: str, folder: Path) -> Path | None:
+    """The file of the same content another load keeps in `folder` (archive/ or quarantine/), if still there."""
+    rows = con.execute("select stored_path from meta.loads where sha256 = ? and stored_path is not null "
+                       "order by load_id", [sha256]).fetchall()
+    return next((Path(p) for (p,) in rows if Path(p).parent == folder and Path(p).is_file()), None)
+
+
 def recover_stored(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     """Settle originals left by a load that died (call under the write lock).
 
@@ -243,7 +250,9 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
         load_id = con.execute("select nextval('meta.load_id_seq')").fetchone()[0]
         if folder is not None and result.status != DUPLICATE:  # a duplicate's original is archived already
             sub = "archive" if result.status == LOADED else "quarantine"
-            stored, part = _store(path, folder / sub, load_id, result.sha256, result.file_name)
+            stored = _stored_already(con, result.sha256, folder / sub)  # a report feeding several datasets: once
+            if stored is None:
+                stored, part = _store(path, folder / sub, load_id, result.sha256, result.file_name)
         _insert_meta(con, load_id, result, stored, loaded_by, is_sample)
         if result.status == LOADED:
             _insert_rows(con, result.dataset, result.table.frame, load_id)

@@ -3,7 +3,7 @@
     frame = review_frame(extraction)                     # the figures used, one per line, for st.data_editor
     reviewed = apply_review(extraction, edited)          # unticked: not used; a value typed over: the new one
     tables = check_reviewed(reviewed, communes, folder)  # one checked table per dataset, as `load` checks any sheet
-    results = load_reviewed(report, tables, ...)         # one load per dataset: the report archived as the original
+    results = load_reviewed(report, tables, ...)         # one load per dataset: the report archived once, as their original
 
 The tables are the sheets of write_workbook (what `python -m warehouse extract --out` writes), read and checked
 by load.check_file: the same reader, the same checks. Each load records, in its own transaction, which
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse import datasets, formatting, load, values
+from warehouse import datasets, db, formatting, load, values
 from warehouse.communes import CommuneIndex
 from warehouse.extract import periods
 from warehouse.extract.model import NOT_USED, Extraction, Figure
@@ -159,11 +159,14 @@ def sources(reviewed: Reviewed, name: str) -> pd.DataFrame:
 
 def load_reviewed(report: Path, tables: list[ReportTable], *, file_name: str, loaded_by: str,
                   db_file: Path | None = None) -> list[load.LoadResult]:
-    """One ordinary load per dataset, the report archived as its original; the tables were read and checked
-    already (never a second read). A report loaded before and still counted is a duplicate, as any file."""
+    """One ordinary load per dataset, the report archived once as their original; the tables were read and checked
+    already (never a second read). A report loaded before and still counted is a duplicate, as any file. The app's
+    next read snapshot is prepared once, after the last (db.loading)."""
     sha256 = load.sha256_of(report)
-    return [load.write_checked(report, t.table, t.findings, db_file=db_file, loaded_by=loaded_by, file_name=file_name,
-                               sheet=t.dataset, sha256=sha256, sources=t.sources) for t in tables]
+    with db.loading(db_file):
+        return [load.write_checked(report, t.table, t.findings, db_file=db_file, loaded_by=loaded_by,
+                                   file_name=file_name, sheet=t.dataset, sha256=sha256, sources=t.sources)
+                for t in tables]
 
 
 def places(findings: list[Finding], tables: list[ReportTable]) -> list[str]:
