@@ -86,7 +86,7 @@ if plan["target_year"] is not None:
         column = st.column_config.TextColumn
         # fits 1.366 px: the long names wrap (a row over 4rem wraps its text)
         st.dataframe(table.style.map(lambda v: colors.get(v, ""), subset=["Kết quả"]), hide_index=True, placeholder="–",
-                     width="stretch", row_height=66, column_config={
+                     width="stretch", row_height=66, height=66 * len(table) + 38, column_config={
                          "Kế hoạch": column(width=70), "Chỉ tiêu": column(width=250), "Đo bằng": column(width=170),
                          **{c: column(width=68) for c in ("Mục tiêu", "Thực tế")},
                          "Kết quả": column(width=92), "Còn thiếu": column(width=82)})
