@@ -241,6 +241,20 @@ def page_header(title: str, caption: str | None = None) -> None:
         st.caption(caption)
 
 
+def dataset_label(name: object) -> str:
+    """A dataset as people read it ('DVCTT', 'Hạ tầng số', 'Danh mục xã'); 'chưa rõ' for a file refused before its
+    dataset was known."""
+    return metrics.DATASET_SHORT.get(name, "chưa rõ")
+
+
+SEED_USER = "seed"  # who load.seed says loaded the reference and sample files
+
+
+def loader_label(name: object) -> str:
+    """Who loaded, as people read it: the seed's loads are the warehouse's own setup."""
+    return "khởi tạo kho" if name == SEED_USER else str(name)
+
+
 def freshness_line(status: pd.DataFrame) -> str:
     """'Số liệu: Hạ tầng số tháng 11/2025 (nạp 22/11/2026) · DVCTT … · BDHVS …'."""
     parts = []
@@ -254,7 +268,7 @@ def freshness_line(status: pd.DataFrame) -> str:
 def quality_badge(status: pd.DataFrame) -> None:
     """Green when the latest accepted load of every dataset passed every check, orange with the warnings otherwise."""
     warned = status[status["latest_load_warnings"] > 0]
-    details = "; ".join(f"{metrics.DATASET_SHORT.get(r.dataset, r.dataset)}: {int(r.latest_load_warnings)} cảnh báo "
+    details = "; ".join(f"{dataset_label(r.dataset)}: {int(r.latest_load_warnings)} cảnh báo "
                         f"(lần nạp #{r.latest_load_id}, {md_text(r.latest_file_name)})" for r in warned.itertuples())
     if warned.empty:
         st.badge("Kiểm tra dữ liệu: không có cảnh báo", icon=":material/verified:", color="green",
@@ -334,6 +348,14 @@ def save_upload(uploaded) -> Path:
     return uploads.save(uploaded.getvalue(), uploaded.name, db.db_path())
 
 
+def earlier_loads(path: Path) -> pd.DataFrame:
+    """The loads that brought in this very file (same sha256) and still count (queries.file_loads): loading it
+    again adds nothing. Hashing is fast beside reading (≈ 20 ms for the largest upload), so it is not kept."""
+    from warehouse import load
+
+    return file_loads(load.sha256_of(path))
+
+
 def load_checked(path: Path, table, findings, *, file_name: str, loaded_by: str, period: dict | None,
                  unit: str | None = None):
     """Write the upload the page already read and checked (no second read); the waiting copy goes."""
@@ -407,15 +429,46 @@ FINDING_COLUMNS = {"severity": "Mức độ", "sheet": "Trang tính", "row": "D�
                    "value": "Giá trị", "message": "Yêu cầu / vấn đề"}
 
 
-def findings_frame(findings) -> pd.DataFrame:
-    return findings_frame_from(pd.DataFrame([f.as_dict() for f in findings], columns=list(FINDING_COLUMNS)))
+def findings_frame(findings, *, sheets: bool = True) -> pd.DataFrame:
+    """Findings under Vietnamese headers; `sheets=False` for a file without sheets (a CSV: is_workbook)."""
+    frame = pd.DataFrame([f.as_dict() for f in findings], columns=list(FINDING_COLUMNS))
+    return findings_frame_from(frame, sheets=sheets)
 
 
-def findings_frame_from(frame: pd.DataFrame) -> pd.DataFrame:
+def findings_frame_from(frame: pd.DataFrame, *, sheets: bool = True) -> pd.DataFrame:
     frame = frame.assign(severity=frame["severity"].map({"error": "Lỗi", "warning": "Cảnh báo"}))
     frame["row"] = frame["row"].astype("Int64")
     frame[["sheet", "column", "value"]] = frame[["sheet", "column", "value"]].astype("object").fillna("")
-    return frame[list(FINDING_COLUMNS)].rename(columns=FINDING_COLUMNS)
+    columns = [c for c in FINDING_COLUMNS if sheets or c != "sheet"]
+    return frame[columns].rename(columns=FINDING_COLUMNS)
+
+
+def is_workbook(file_name: object) -> bool:
+    """Whether a file has sheets to name (an .xlsx); a CSV or a report has none."""
+    return str(file_name or "").lower().endswith(".xlsx")
+
+
+MESSAGE = FINDING_COLUMNS["message"]
+FINDING_WIDTHS = {"Mức độ": 72, "Trang tính": 100, "Dòng": 50, "Cột": 150, "Giá trị": 130, MESSAGE: 400}
+LINE_CHARS, LINE_PX, MAX_LINES = 64, 21, 6  # a 400 px column holds ≈ 64 characters a line
+WRAPPING_ROW_PX = 72  # st.dataframe wraps a cell's text only in rows taller than 4rem
+
+
+def findings_table(frame: pd.DataFrame) -> None:
+    """Findings with the whole message in view: a wide message column whose rows are as tall as the longest message
+    needs (up to MAX_LINES lines; the nearest names at a message's end are the useful part), then any message
+    longer than that written out in full below."""
+    longest = int(frame[MESSAGE].str.len().max()) if len(frame) else 0
+    lines = min(MAX_LINES, -(-longest // LINE_CHARS))
+    config = {name: st.column_config.Column(width=width) for name, width in FINDING_WIDTHS.items()}
+    table(frame, {}, row_height=max(WRAPPING_ROW_PX, 14 + LINE_PX * lines) if lines > 1 else None, column_config=config)
+    cut = frame[frame[MESSAGE].str.len() > LINE_CHARS * MAX_LINES]
+    if len(cut):
+        with st.expander(f"Toàn văn {formatting.number(len(cut))} thông báo dài", icon=":material/notes:"):
+            for row in cut.to_dict("records"):
+                place = "cả tệp" if pd.isna(row["Dòng"]) else f"dòng {row['Dòng']}"
+                column = f", cột «{md_text(row['Cột'])}»" if row["Cột"] else ""
+                st.markdown(f"- {place.capitalize()}{column}: {md_text(row[MESSAGE])}")
 
 
 # ---------------------------------------------------------------- reports (the upload page's "Đọc báo cáo")
@@ -490,7 +543,9 @@ def report_findings(tables) -> pd.DataFrame:
     from warehouse.extract import loading
 
     findings = [f for t in tables for f in t.findings]
-    return findings_frame(findings).assign(**{"Vị trí trong báo cáo": loading.places(findings, tables)})
+    frame = findings_frame(findings, sheets=False)  # a report has no sheets: each table is a dataset's
+    frame.insert(1, "Bộ dữ liệu", [dataset_label(f.sheet) for f in findings])
+    return frame.assign(**{"Vị trí trong báo cáo": loading.places(findings, tables)})
 
 
 def report_workbook(reviewed) -> bytes:

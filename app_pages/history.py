@@ -12,12 +12,29 @@ COLUMNS = {
     "rows_loaded": "Số dòng", "rows_in_use": "Dòng đang dùng", "n_errors": "Lỗi", "n_warnings": "Cảnh báo",
     "loaded_by": "Người nạp", "loaded_at": "Thời điểm", "retracted_at": "Thu hồi lúc", "sample": "Dữ liệu",
 }
+# what the table shows (the export has every column): short headers, the rest in their help; widths that fit the
+# main column of a 1.366 px laptop (≈ 900 px beside the sidebar)
+SHOWN = {
+    "Lần nạp": st.column_config.NumberColumn("#", width=48, help="Số lần nạp"),
+    "Bộ dữ liệu": st.column_config.TextColumn("Bộ dữ liệu", width=96),
+    "Tệp": st.column_config.TextColumn("Tệp", width=150),
+    "Trạng thái": st.column_config.TextColumn("Trạng thái", width=134,
+                                              help="Đã bị thay thế: một lần nạp sau gửi số liệu cho cùng đơn vị và kỳ. "
+                                                   "Trùng tệp đã nạp: không nạp lại"),
+    "Số dòng": st.column_config.TextColumn("Dòng", width=56, help="Số dòng số liệu đã ghi vào kho"),
+    "Dòng đang dùng": st.column_config.TextColumn("Đang dùng", width=72,
+                                                  help="Số dòng vẫn là số liệu mới nhất của đơn vị và kỳ của nó"),
+    "Lỗi": st.column_config.NumberColumn("Lỗi", width=40),
+    "Cảnh báo": st.column_config.NumberColumn("C.báo", width=52, help="Số cảnh báo"),
+    "Người nạp": st.column_config.TextColumn("Người nạp", width=130),
+    "Thời điểm": st.column_config.TextColumn("Lúc nạp", width=118),
+}
 
 
 def state_of(row) -> str:
     """đã nạp / đã bị thay thế (a later load for the same keys wins) / đã thu hồi / bị từ chối / trùng."""
     if row.status == "duplicate":
-        return "trùng tệp đã nạp, không nạp lại"
+        return "trùng tệp đã nạp"
     if row.status != "loaded":
         return "bị từ chối"
     if not pd.isna(row.retracted_at):
@@ -47,10 +64,12 @@ shown = shown.assign(
     sample=shown["is_sample"].map({True: "mẫu", False: ""}),
 )
 shown["state"] = [state_of(r) for r in shown.itertuples()]
-table = shown[list(COLUMNS)].rename(columns=COLUMNS)
-st.dataframe(ui.styled(table, {"Thời điểm": ui.moment, "Thu hồi lúc": ui.moment,
-                               "Số dòng": ui.number, "Dòng đang dùng": ui.number}),
-             hide_index=True, width="stretch", placeholder="–")
+table = shown[list(COLUMNS)].rename(columns=COLUMNS).assign(**{
+    "Bộ dữ liệu": shown["dataset"].map(ui.dataset_label).tolist(),
+    "Người nạp": shown["loaded_by"].map(ui.loader_label).tolist(),
+})
+st.dataframe(ui.styled(table[list(SHOWN)], {"Thời điểm": ui.moment, "Số dòng": ui.number, "Dòng đang dùng": ui.number}),
+             hide_index=True, width="stretch", placeholder="–", column_config=SHOWN)
 ui.export_button(table, "lich_su_nap", key="history_export",
                  formats={"Số dòng": "int", "Dòng đang dùng": "int", "Thời điểm": "datetime", "Thu hồi lúc": "datetime"},
                  notes=["Lịch sử tải dữ liệu" + ("" if dataset == ALL else f" — {ui.get_dataset(dataset).title}")],
@@ -75,19 +94,20 @@ if st.session_state.get("history_flash"):
     ok, message = st.session_state.pop("history_flash")
     (st.success if ok else st.error)(message, icon=":material/undo:" if ok else ":material/error:")
 retracted = not pd.isna(row["retracted_at"])
-facts = [ui.get_dataset(row["dataset"]).title if row["dataset"] in ui.DATASETS else ui.md_text(row["dataset"]),
-         f"trang tính «{ui.md_text(detail['sheet'])}»" if detail.get("sheet") else None, row["state"],
+workbook = ui.is_workbook(row["file_name"])  # a CSV or a report has no sheets to name
+facts = [ui.get_dataset(row["dataset"]).title if row["dataset"] in ui.DATASETS else "bộ dữ liệu chưa rõ",
+         f"trang tính «{ui.md_text(detail['sheet'])}»" if workbook and detail.get("sheet") else None, row["state"],
          f"{ui.number(row['rows_loaded'])} dòng",
-         f"nạp bởi {ui.md_text(row['loaded_by'])} lúc {ui.moment(row['loaded_at'])}",
+         f"nạp bởi {ui.md_text(ui.loader_label(row['loaded_by']))} lúc {ui.moment(row['loaded_at'])}",
          f"thu hồi bởi {ui.md_text(row['retracted_by'])} lúc {ui.moment(row['retracted_at'])}" if retracted else None,
          f"sha256 {row['sha256'][:12]}…"]
 st.caption(" · ".join(f for f in facts if f))
 
-findings = ui.findings_frame_from(ui.load_findings(load_id))
+findings = ui.findings_frame_from(ui.load_findings(load_id), sheets=workbook)
 if findings.empty:
     st.caption("Không có lỗi hay cảnh báo.")
 else:
-    st.dataframe(findings, hide_index=True, width="stretch", placeholder="–")
+    ui.findings_table(findings)
     ui.export_button(findings, f"ket_qua_kiem_tra_lan_nap_{load_id}", key="history_findings_export",
                      notes=[f"Kết quả kiểm tra lần nạp #{load_id}: {row['file_name']}"],
                      datasets=(), load_id=load_id, filters=[f"Lần nạp #{load_id}"])

@@ -23,21 +23,19 @@ def last_sent(dataset: str, start, end) -> str:
     return NEVER if pd.isna(end) else ui.period_label(dataset, start, end)
 
 
+def units_table(units: pd.DataFrame, **more) -> pd.DataFrame:
+    """Units as a table: who and where, then the columns `more` gives."""
+    return pd.DataFrame({"Đơn vị": units["commune_name"], "Mã ĐVHC": units["commune_code"], "Loại": units["unit_type"],
+                         "Huyện cũ": units["former_district"], **more})
+
+
 def missing_table(dataset: str, missing: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Đơn vị": missing["commune_name"], "Mã ĐVHC": missing["commune_code"], "Loại": missing["unit_type"],
-        "Huyện cũ": missing["former_district"],
-        "Kỳ gửi gần nhất": [last_sent(dataset, s, e) for s, e in zip(missing["last_period_start"],
-                                                                       missing["last_period_end"], strict=True)],
-        "Số kỳ liên tiếp chưa gửi": missing["periods_missing"],
-    })
+    last = [last_sent(dataset, s, e) for s, e in zip(missing["last_period_start"], missing["last_period_end"], strict=True)]
+    return units_table(missing, **{"Kỳ gửi gần nhất": last, "Số kỳ liên tiếp chưa gửi": missing["periods_missing"]})
 
 
 def sent_table(sent: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Đơn vị": sent["commune_name"], "Mã ĐVHC": sent["commune_code"], "Loại": sent["unit_type"],
-        "Huyện cũ": sent["former_district"], "Lần nạp": sent["load_id"], "Ngày nạp": sent["loaded_at"],
-    })
+    return units_table(sent, **{"Lần nạp": sent["load_id"], "Ngày nạp": sent["loaded_at"]})
 
 
 districts_all = sorted({part.strip() for name in ui.filter_options()["former_district"] for part in name.split(";")})

@@ -16,10 +16,34 @@ SENTENCE_ROW_HEIGHT, SENTENCE_TABLE_HEIGHT = 72, 560  # rows over 4rem wrap thei
 
 ui.page_header("Tải dữ liệu lên")
 access.require_analyst("upload_auth")  # viewers get a login form (or why not) and nothing below
-st.caption("Mỗi tệp được kiểm tra (great-expectations) trước khi vào kho. Có lỗi thì không ghi dòng nào; "
+st.caption("Mỗi tệp được kiểm tra tự động trước khi vào kho. Có lỗi thì không ghi dòng nào; "
            "cảnh báo được ghi lại và tệp vẫn được nạp. Tệp gốc được lưu lại.")
 kind = st.segmented_control("Loại tệp", [TABLE, REPORT], default=TABLE, required=True, key="upload_kind",
                             format_func={TABLE: "Bảng số liệu (Excel, CSV)", REPORT: "Đọc báo cáo (Word, PDF, văn bản)"}.get)
+
+
+# ---------------------------------------------------------------- a file loaded before, said first
+
+
+def already_loaded(path, key: str) -> bool:
+    """Say at once, before any reading, that this very file (same content) was loaded: by which load, when, by whom,
+    and what the analyst can do. Whether to stop here (a toggle reads it anyway: another sheet, another period)."""
+    earlier = ui.earlier_loads(path)
+    if earlier.empty:
+        return False
+    first = earlier.iloc[0]
+    sheet = f", trang tính «{ui.md_text(first['sheet'])}»" if ui.is_workbook(first["file_name"]) and first["sheet"] else ""
+    more = "".join(f"; lần nạp #{i}" for i in earlier["load_id"].iloc[1:])
+    st.warning(
+        f"**Tệp này đã được nạp**: lần nạp #{first['load_id']} lúc {ui.moment(first['loaded_at'])}, bởi "
+        f"{ui.md_text(ui.loader_label(first['loaded_by']))} ({ui.dataset_label(first['dataset'])}{sheet}, "
+        f"{ui.number(first['rows_loaded'])} dòng, tệp «{ui.md_text(first['file_name'])}»){more}. Nạp lại đúng tệp này "
+        "không ghi thêm gì.\n\nBạn có thể: xem lần nạp đó ở «Lịch sử tải»; nếu số liệu có chỗ sai, sửa tệp rồi tải "
+        "tệp đã sửa lên (số liệu mới thay số liệu cũ của cùng đơn vị và kỳ); muốn nạp lại chính tệp này thì thu hồi "
+        "lần nạp cũ trước.", icon=":material/content_copy:")
+    st.page_link("app_pages/history.py", label=f"Xem lần nạp #{first['load_id']} ở «Lịch sử tải»",
+                 icon=":material/history:", query_params={"load": str(first["load_id"])})
+    return not st.toggle("Vẫn đọc và kiểm tra tệp này (để nạp trang tính khác, hoặc với kỳ báo cáo khác)", key=key)
 
 
 # ---------------------------------------------------------------- Đọc báo cáo: a report's figures, reviewed, loaded
@@ -89,7 +113,7 @@ def report_checks(tables) -> bool:
     errors = int((findings["Mức độ"] == "Lỗi").sum())
     if not findings.empty:
         st.subheader(f"Kết quả kiểm tra: {errors} lỗi, {len(findings) - errors} cảnh báo")
-        ui.table(findings, {})
+        ui.findings_table(findings)
     if errors or not all(t.table is not None for t in tables):
         st.error("Số liệu đã duyệt có lỗi nên chưa thể nạp: sửa giá trị ở bảng trên hoặc bỏ chọn số đó.",
                  icon=":material/error:")
@@ -130,6 +154,7 @@ def forget_stale(path) -> str:
     state = st.session_state
     if state.get("upload_report_path") != str(path):
         state.pop("upload_report_unit", None)
+        state.pop("upload_report_duplicate_open", None)
     chosen = state.get("upload_report_unit", AUTO)
     if (state.get("upload_report_path"), state.get("upload_report_chosen")) != (str(path), chosen):
         state.pop("upload_report_figures", None)
@@ -147,6 +172,8 @@ def read_report() -> None:
         return
     path = ui.save_upload(uploaded)
     chosen = forget_stale(path)
+    if already_loaded(path, "upload_report_duplicate_open"):
+        return
     with st.spinner("Đang đọc báo cáo…"):
         extraction, findings = ui.extract_report(path, unit=None if chosen == AUTO else chosen)
     if extraction is None:  # a scan, a password, a hostile file: refused and recorded, with what to do
@@ -179,7 +206,7 @@ if kind == REPORT:
 
 choice = st.selectbox(
     "Bộ dữ liệu", [AUTO, *ui.DATASETS], key="upload_dataset",
-    format_func=lambda n: "Tự nhận diện theo tiêu đề cột" if n == AUTO else f"{ui.get_dataset(n).title} ({n})",
+    format_func=lambda n: "Tự nhận diện theo tiêu đề cột" if n == AUTO else ui.get_dataset(n).title,
 )
 uploaded = st.file_uploader("Chọn tệp Excel (.xlsx) hoặc CSV", type=["xlsx", "csv", "txt"], key="upload_file")
 if uploaded is None:
@@ -188,9 +215,12 @@ if uploaded is None:
 dataset = None if choice == AUTO else choice
 path = ui.save_upload(uploaded)
 if st.session_state.get("upload_path") != str(path):  # a new file: forget the sheet and period chosen for the last
-    for stale in ("upload_sheet", "upload_period", "upload_period_sheet", "upload_unit"):
+    for stale in ("upload_sheet", "upload_period", "upload_period_sheet", "upload_unit", "upload_duplicate_open"):
         st.session_state.pop(stale, None)
     st.session_state["upload_path"] = str(path)
+if already_loaded(path, "upload_duplicate_open"):
+    st.stop()
+workbook = ui.is_workbook(uploaded.name)  # a CSV has no sheets to name
 
 
 def typed_period(table) -> tuple[dict | None, str | None]:
@@ -292,14 +322,15 @@ if table is not None:
                      key="upload_sheet", help="Tệp có nhiều trang tính có bảng số liệu; chọn trang cần nạp.")
     last_header = table.header_row + table.header_rows - 1
     header_rows = f"dòng {table.header_row}" if table.header_rows == 1 else f"dòng {table.header_row}–{last_header}"
-    st.caption(f"Trang tính «{ui.md_text(table.sheet)}» ({len(table.sheet_names)} trang tính trong tệp), tiêu đề cột ở "
-               f"{header_rows}, {table.rows} dòng số liệu.")
+    where = (f"Trang tính «{ui.md_text(table.sheet)}» ({len(table.sheet_names)} trang tính trong tệp)" if workbook
+             else "Tệp CSV")
+    st.caption(f"{where}, tiêu đề cột ở {header_rows}, {table.rows} dòng số liệu.")
     show_period(table, findings)
     show_plan_unit(table)
     mapping = pd.DataFrame(
-        [(header, ds.column(col).label if not col.startswith("year:") else "Năm " + col[5:], col)
+        [(header, ds.column(col).label if not col.startswith("year:") else "Năm " + col[5:])
          for col, header in table.headers.items()],
-        columns=["Cột trong tệp", "Hiểu là", "Tên chuẩn"],
+        columns=["Cột trong tệp", "Hiểu là"],
     )
     c1, c2 = st.columns([3, 2])
     c1.dataframe(mapping, hide_index=True, width="stretch")
@@ -316,7 +347,7 @@ if table is None and errors:  # the file itself was refused: the whole reason, n
     st.error(ui.md_text(errors[0].message), icon=":material/block:")
 elif findings:
     st.subheader(f"Kết quả kiểm tra: {len(errors)} lỗi, {len(warnings)} cảnh báo")
-    ui.table(ui.findings_frame(findings), {})
+    ui.findings_table(ui.findings_frame(findings, sheets=workbook))
 if refused:
     st.caption(f"Lần thử này được ghi vào «Lịch sử tải» (lần nạp #{refused}, bị từ chối); tệp gốc được lưu lại.")
 if table is None and errors:

@@ -44,8 +44,9 @@ def test_preview_of_a_government_workbook_then_load(page, tmp_path, seeded_copy)
     assert md_text("(Từ ngày 01/7/2025 đến ngày 30/10/2025)") in at.info[0].value  # the title, as text
     assert "01/07/2025-30/10/2025" in at.info[0].value
     assert at.text_input(key="upload_period").value == "01/07/2025-30/10/2025"
-    mapping = frame_with(at, "Tên chuẩn")
-    assert dict(zip(mapping["Cột trong tệp"], mapping["Tên chuẩn"], strict=True))["Đã giải quyết / Quá hạn"] == "resolved_late"
+    mapping = frame_with(at, "Hiểu là")  # the header as written, read as the registry's label (no canonical names)
+    assert dict(zip(mapping["Cột trong tệp"], mapping["Hiểu là"], strict=True))["Đã giải quyết / Quá hạn"] == \
+        "Giải quyết quá hạn"
     skipped = dict(zip(*frame_with(at, "Không đọc vì").values.T.tolist(), strict=True))
     assert skipped["11"] == "dòng tổng cộng" and skipped["10"].startswith("dòng đánh số cột")
     assert skipped["8–9"] == "dòng tiêu đề cột" and skipped["19–20"] == "chữ ký, ghi chú dưới bảng"
@@ -85,7 +86,7 @@ def test_sheet_selector_when_several_sheets_match(page, tmp_path, seeded_copy):
     assert any("Bình dân học vụ số" in h.value for h in at.subheader)
     assert any("«BDHVS»" in c.value for c in at.caption)
     at.button(key="upload_load").click().run()
-    assert "vào bộ 'bdhvs'" in at.success[-1].value
+    assert "vào bộ «Bình dân học vụ số»" in at.success[-1].value
     assert loaded(seeded_copy, "select learners from raw.bdhvs where snapshot_date = '2025-11-18' and commune_code = '21421'"
                   " order by load_id desc limit 1") == [(4365,)]
 

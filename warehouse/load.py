@@ -70,7 +70,8 @@ class LoadResult:
             return f"Tệp '{self.file_name}' đã được nạp trước đó (lần nạp #{self.previous_load_id}); không nạp lại."
         if self.status == LOADED:
             extra = f", {len(self.warnings)} cảnh báo" if self.warnings else ""
-            return (f"Đã nạp {self.rows} dòng của '{self.file_name}' vào bộ '{self.dataset}' (lần nạp #{self.load_id}{extra})."
+            title = datasets.DATASETS[self.dataset].title if self.dataset in datasets.DATASETS else self.dataset
+            return (f"Đã nạp {self.rows} dòng của '{self.file_name}' vào bộ «{title}» (lần nạp #{self.load_id}{extra})."
                     + self._whose_plan())
         return (f"Từ chối tệp '{self.file_name}': {len(self.errors)} lỗi"
                 f"{f', {len(self.warnings)} cảnh báo' if self.warnings else ''}. Không ghi dòng nào vào kho.")
