@@ -28,9 +28,8 @@ rows_sent as (
 ),
 
 sent as (
-    -- the rows of current units that hold a figure
-    select distinct rows_sent.dataset, rows_sent.commune_code, rows_sent.period_start, rows_sent.period_end,
-           rows_sent.load_id,
+    -- the rows of current units that hold a figure (one per unit and period: staging keeps the latest)
+    select rows_sent.dataset, rows_sent.commune_code, rows_sent.period_start, rows_sent.period_end, rows_sent.load_id,
     from rows_sent
     inner join communes using (commune_code)
     semi join figures
@@ -78,33 +77,36 @@ marked as (
 ),
 
 with_last as (
+    -- the number of the last earlier period the unit sent (periods are numbered in time order: a running max)
     select
         *,
-        last_value(case when has_data then period_number end ignore nulls) over earlier as last_number,
-        last_value(case when has_data then period_start end ignore nulls) over earlier as last_start,
-        last_value(case when has_data then period_end end ignore nulls) over earlier as last_end,
+        max(case when has_data then period_number end) over (
+            partition by dataset, commune_code order by period_number rows between unbounded preceding and 1 preceding
+        ) as last_number,
     from marked
-    window earlier as (
-        partition by dataset, commune_code order by period_number rows between unbounded preceding and 1 preceding
-    )
 ),
 
 final as (
     select
-        dataset,
-        period_start,
-        period_end,
-        commune_code,
-        commune_name,
-        unit_type,
-        former_district,
-        has_data,
-        load_id,
-        loaded_at,
-        case when not has_data then last_start end as last_period_start,
-        case when not has_data then last_end end as last_period_end,
-        case when not has_data then period_number - coalesce(last_number, 0) else 0 end as periods_missing,
+        with_last.dataset,
+        with_last.period_start,
+        with_last.period_end,
+        with_last.commune_code,
+        with_last.commune_name,
+        with_last.unit_type,
+        with_last.former_district,
+        with_last.has_data,
+        with_last.load_id,
+        with_last.loaded_at,
+        last_sent.period_start as last_period_start,
+        last_sent.period_end as last_period_end,
+        case when with_last.has_data then 0 else with_last.period_number - coalesce(with_last.last_number, 0) end
+            as periods_missing,
     from with_last
+    left join periods as last_sent
+        on not with_last.has_data
+        and last_sent.dataset = with_last.dataset
+        and last_sent.period_number = with_last.last_number
 )
 
 select * from final
