@@ -418,7 +418,7 @@ def record_refusal(path: Path, table, findings, *, file_name: str, period: dict 
     return recorded[key]
 
 
-def describe_skipped(skipped_rows: list[tuple[int, str]]) -> list[tuple[str, str]]:
+def describe_skipped(skipped_rows: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
     """The rows the reader left out of an upload, runs of one reason as one line: ('1–5', 'tiêu đề …')."""
     from warehouse import layout
 

@@ -12,6 +12,11 @@ from fixtures import workbooks as wbk
 from warehouse import ingest, layout, load
 
 
+def reasons_by_row(table) -> dict[int, str]:
+    """Excel row → why it was left out, from the runs of rows the reader sends."""
+    return {row: reason for first, last, reason in table.skipped_rows for row in range(first, last + 1)}
+
+
 @pytest.fixture
 def index(communes_with_former):
     return communes_with_former
@@ -39,7 +44,7 @@ def test_gov_dvctt_header_rows_mapping_and_values(tmp_path, index):
 
 def test_gov_dvctt_rows_left_out_and_why(tmp_path, index):
     table = ingest.read_table(wbk.gov_dvctt(tmp_path / "bieu01.xlsx"), None, index)
-    reasons = dict(table.skipped_rows)
+    reasons = reasons_by_row(table)
     assert {r: reasons[r] for r in (1, 3, 5, 6)} == dict.fromkeys((1, 3, 5, 6), layout.REASONS["title"])
     assert reasons[4] == reasons[7] == reasons[14] == layout.REASONS["blank"]
     assert reasons[8] == reasons[9] == layout.REASONS["header"]
@@ -94,7 +99,7 @@ def test_gov_bdhvs_groups_totals_and_snapshot_from_title(tmp_path, index):
     assert table.dataset == "bdhvs" and table.period == {"snapshot_date": date(2025, 11, 18)}
     assert table.frame[["source_row", "commune_code", "learners", "topics_completed", "certificates"]].values.tolist() == [
         [7, "21421", 4365, 16275, 2993], [8, "21292", 100, 400, 50], [10, "23368", 100, 300, 50]]
-    reasons = dict(table.skipped_rows)
+    reasons = reasons_by_row(table)
     assert reasons[5] == layout.REASONS["total"] and reasons[12] == layout.REASONS["footer"]
     assert reasons[6] == reasons[9] == layout.REASONS["group"]
     assert [f.rule for f in table.findings] == ["period_from_title"]  # every total adds up
@@ -187,7 +192,7 @@ def test_stt_numbered_with_sections_and_parents(make_xlsx, index):
     ])
     table = ingest.read_table(path, None, index)
     assert table.frame["commune_code"].tolist() == ["21421", "21292", "21523"]
-    reasons = dict(table.skipped_rows)
+    reasons = reasons_by_row(table)
     assert reasons[2] == reasons[3] == reasons[6] == layout.REASONS["group"]
     assert not table.findings  # the heading 1 sums its rows 1.1 and 1.2
 
@@ -225,7 +230,7 @@ def test_date_line_on_the_right_starts_the_footer(make_xlsx, index):
     ])
     table = ingest.read_table(path, None, index)
     assert table.rows == 1 and not table.findings
-    assert dict(table.skipped_rows)[4] == layout.REASONS["footer"]
+    assert reasons_by_row(table)[4] == layout.REASONS["footer"]
 
 
 @pytest.mark.parametrize("label, kind", [
@@ -303,7 +308,7 @@ def test_subtotals_of_which_and_a_grand_total_at_the_bottom(make_xlsx, index):
     ])
     table = ingest.read_table(path, None, index)
     assert table.frame["source_row"].tolist() == [2, 3, 6]
-    reasons = dict(table.skipped_rows)
+    reasons = reasons_by_row(table)
     assert reasons[4] == reasons[7] == layout.REASONS["subtotal"]
     assert reasons[5] == layout.REASONS["of_which"] and reasons[8] == layout.REASONS["total"]
     [warning] = [f for f in table.findings if f.rule == "total_mismatch"]  # the second subtotal: 6 written, 5 summed

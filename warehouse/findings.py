@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
@@ -21,7 +21,7 @@ class Finding:
     canonical: str | None = None  # the canonical column name, when there is one
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)  # the fields, in order (dataclasses.asdict deep-copies: 50.000 findings took 3 s)
 
     def describe(self) -> str:
         """One line: 'Lỗi — trang tính X, dòng 12, cột "Tên xã", giá trị "abc": ...'."""

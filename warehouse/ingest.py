@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse import formatting, layout, plans, plausible, reported, sources, values
+from warehouse import formatting, layout, plans, plausible, reported, sources, values, xlsx
 from warehouse.communes import CommuneIndex
 from warehouse.datasets import Dataset
 from warehouse.findings import ERROR, WARNING, Finding
@@ -43,7 +43,7 @@ class Table:
     period: dict[str, date] | None = None  # the period used when the table has no period column
     period_source: str | None = None  # "title" | "given" | None (the table has the column)
     period_text: str | None = None  # the title text the period was read from
-    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, Vietnamese reason)
+    skipped_rows: list[tuple[int, int, str]] = field(default_factory=list)  # (first, last Excel row, Vietnamese reason)
     sheet_names: list[str] = field(default_factory=list)
     matching_sheets: list[str] = field(default_factory=list)
     qualifiers: list[tuple[int, str, str, str]] = field(default_factory=list)  # (source_row, column, '>'|'<'|'≈', as written)
@@ -61,40 +61,25 @@ class Table:
 
 
 def read_sheets(path: Path, source: sources.Source | None = None) -> list[Sheet]:
-    """Every worksheet of an .xlsx (values, merged ranges), or the one table of a CSV/text file."""
+    """Every worksheet of an .xlsx (its first rows and merged ranges, xlsx.head), or the one table of a CSV/text file."""
     path = Path(path)
-    source = source or sources.open_source(path)
+    if source is None or (source.kind == "xlsx" and source.parts is None):
+        source = sources.open_source(path, xlsx.keeper)
     if source.kind == "xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, xlsx.head, source.parts)
     rows, notes = sources.read_text_rows(path)
     return [Sheet(path.stem, rows, [], notes)]
 
 
-def _read_xlsx(path: Path) -> list[Sheet]:
-    from python_calamine import CalamineWorkbook
-
+def _read_xlsx(path: Path, read, *args):
+    """read(path, *args), a corrupt workbook (calamine's and fastexcel's own errors) an IngestError."""
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheets = [m for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
-        visible = [m.name for m in sheets if str(m.visible).endswith(".Visible")]  # hidden lookup sheets are not read
-        names = visible or [m.name for m in sheets] or wb.sheet_names
-        return [_sheet(name, wb.get_sheet_by_name(name)) for name in names]
+        return read(path, *args)
     except IngestError:
         raise
-    except Exception as exc:  # calamine raises its own error types for corrupt files
+    except Exception as exc:  # the readers raise their own error types for corrupt files
         raise IngestError(f"Không mở được tệp Excel '{path.name}': tệp bị hỏng hoặc không phải .xlsx ({exc}). "
                           "Hãy mở tệp bằng Excel, lưu lại thành .xlsx rồi tải lên lại.") from exc
-
-
-def _sheet(name: str, sheet) -> Sheet:
-    rows = sheet.to_python(skip_empty_area=False)
-    rows, legacy = sources.fix_legacy_cells(rows)
-    notes = [sources.legacy_note(legacy)] if legacy else []
-    try:
-        merges = list(sheet.merged_cell_ranges or [])
-    except Exception:  # merged ranges only refine the header; the values are what matters
-        merges = []
-    return Sheet(name, rows, merges, notes)
 
 
 def find_header(sheets: list[Sheet], dataset: str | None) -> tuple[Dataset, Sheet, int]:
@@ -116,11 +101,11 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     `unit` (a plan's: 'tỉnh', a code or a name) says whose plan a targets table is, else its letterhead does.
     """
     path = Path(path)
-    source = sources.open_source(path)
+    source = sources.open_source(path, xlsx.keeper)
     sheets = read_sheets(path, source)
     found, matching = _locate(path, source, sheets, dataset, sheet)
     ds, name = found.dataset, found.sheet.name
-    below = _below_header(found)
+    below = _below_header(path, found)
     rows = layout.classify(found, below, _commune_test(communes))
     mapping, ignored, findings = _map_columns(found)
     findings += unused_columns(found, below, rows.data)
@@ -145,7 +130,7 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
         findings += plausible.per_person_findings(ds, frame, name, labels, populations)
         findings += reported.rate_findings(ds, frame, name, labels, populations)
     findings += _missing_columns(ds, frame) + _no_rows(found, frame)
-    findings += total_findings(found, rows, frame, labels) + _below_footer(found, rows)
+    findings += total_findings(found, rows, frame, labels, below) + _below_footer(found, rows)
     headers = {col: found.header(pos) for pos, col in mapping.items()}
     return Table(ds.name, name, found.header_row, frame, headers, ignored, findings,
                  header_rows=found.bottom - found.top + 1, period=used, period_source=period_source,
@@ -281,14 +266,26 @@ def _labels(found: layout.Layout, mapping: dict[int, str]) -> dict[str, str]:
     return labels
 
 
-def _below_header(found: layout.Layout) -> pd.DataFrame:
-    """Every row under the header band, all columns, indexed by 0-based sheet row."""
-    start = found.bottom + 1
-    rows = found.sheet.rows[start:]
-    width = max(len(found.levels), max((len(r) for r in rows[:1]), default=0))
-    if not rows:
-        return pd.DataFrame(columns=range(width), dtype="object")
-    return pd.DataFrame(rows, dtype="object", index=range(start, start + len(rows)))
+def _below_header(path: Path, found: layout.Layout) -> pd.DataFrame:
+    """Every row under the header band, indexed by 0-based sheet row, a column per position (0 = A) to the
+    table's width: typed columns read by fastexcel when the sheet was read in part (xlsx.below), else, or when
+    its columns mix types, Python cells from its rows (the sheet read whole first)."""
+    start, sheet = found.bottom + 1, found.sheet
+    frame = _read_xlsx(path, xlsx.below, sheet.name, start, sheet.legacy) if sheet.partial else None
+    if frame is None:
+        if sheet.partial:
+            sheet.rows, sheet.partial = _read_xlsx(path, xlsx.rows, sheet.name).rows, False
+        frame = _rows_frame(sheet.rows, start)
+    width = max(len(found.levels), max(frame.columns, default=-1) + 1)
+    return frame.reindex(columns=range(width))
+
+
+def _rows_frame(rows: list[list], start: int) -> pd.DataFrame:
+    """Python rows from `start` on as an object frame indexed by sheet row."""
+    below = rows[start:]
+    if not below:
+        return pd.DataFrame(columns=range(max((len(r) for r in rows), default=0)), dtype="object")
+    return pd.DataFrame(below, dtype="object", index=range(start, start + len(below)))
 
 
 def _body(below: pd.DataFrame, data_rows: list[int], mapping: dict[int, str]) -> pd.DataFrame:
@@ -541,8 +538,10 @@ def apply_plan_unit(found: layout.Layout, frame: pd.DataFrame, unit: str | None,
 TOTAL_VI = {"total": "dòng tổng cộng", "subtotal": "dòng cộng", "group": "dòng nhóm"}
 
 
-def total_findings(found: layout.Layout, rows: layout.Rows, frame: pd.DataFrame, labels: dict[str, str]) -> list[Finding]:
-    """A warning for every total whose detail rows do not add up to it (column, as written, the sum)."""
+def total_findings(found: layout.Layout, rows: layout.Rows, frame: pd.DataFrame, labels: dict[str, str],
+                   below: pd.DataFrame) -> list[Finding]:
+    """A warning for every total whose detail rows do not add up to it (column, as written, the sum);
+    `below` holds the rows under the header as read."""
     ds = found.dataset
     if not rows.totals or ds.name == "targets":
         return []
@@ -554,7 +553,7 @@ def total_findings(found: layout.Layout, rows: layout.Rows, frame: pd.DataFrame,
         if not covered:
             continue
         for pos, column in numeric:
-            cell = found.sheet.rows[total.row][pos] if pos < len(found.sheet.rows[total.row]) else None
+            cell = below.at[total.row, pos] if pos in below.columns else None
             written = _number(cell)
             if written is None:
                 continue

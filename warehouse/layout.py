@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from warehouse import datasets, values
@@ -304,14 +305,20 @@ class Total:
 @dataclass
 class Rows:
     data: list[int]  # 0-based indexes of the data rows
-    kinds: dict[int, str]  # 0-based index → reason key (REASONS) of every row left out
+    kinds: pd.Series  # 0-based sheet row → reason key (REASONS) of every row left out, in row order
     totals: list[Total] = field(default_factory=list)
     below_footer: list[int] = field(default_factory=list)  # rows under the signature that hold numbers
 
     @property
-    def skipped(self) -> list[tuple[int, str]]:
-        """(row as Excel shows it, Vietnamese reason) of every row left out."""
-        return [(i + 1, REASONS[k]) for i, k in sorted(self.kinds.items())]
+    def skipped(self) -> list[tuple[int, int, str]]:
+        """(first row, last row as Excel shows them, Vietnamese reason) of each run of rows left out for one
+        reason: a stray cell at row 900.000 leaves one run of blank rows, not 900.000 of them."""
+        if self.kinds.empty:
+            return []
+        rows, kinds = self.kinds.index.to_numpy(), self.kinds.to_numpy()
+        starts = np.r_[0, np.flatnonzero((np.diff(rows) != 1) | (kinds[1:] != kinds[:-1])) + 1]
+        ends = np.r_[starts[1:] - 1, len(rows) - 1]
+        return [(int(rows[a]) + 1, int(rows[b]) + 1, REASONS[kinds[a]]) for a, b in zip(starts, ends, strict=True)]
 
 
 @lru_cache(maxsize=65536)
@@ -339,52 +346,69 @@ def _stt_text(cell: object) -> str | None:
 def classify(layout: Layout, frame: pd.DataFrame, is_commune: Callable[[str], bool] | None = None) -> Rows:
     """Which rows below the header are data; why the others are left out.
 
-    `frame` holds every row below the header band (all columns, object cells), indexed by
-    0-based sheet row. `is_commune` tells a commune's name: a row numbered like a section
-    heading (I, A, or 1 above 1.1) that names a commune is data, not a heading.
+    `frame` holds every row below the header band, indexed by 0-based sheet row, a column per position
+    (0 = column A): cells as Python objects, or typed columns (NaN, NaT, None where empty). Each step works
+    on whole columns. `is_commune` tells a commune's name: a row numbered like a section heading (I, A, or
+    1 above 1.1) that names a commune is data, not a heading.
     """
-    rows = layout.sheet.rows
-    start = layout.bottom + 1
-    kinds = _around_the_table(layout)
-    kinds.update({i: "blank" for i in range(start, len(rows)) if _is_blank(rows[i])})
+    blank = blank_rows(frame)
+    kinds = pd.Series(np.where(blank, "blank", None), index=frame.index, dtype=object)  # None: data
+    for i in frame.index[:2]:
+        if not blank[i - frame.index[0]] and _is_column_numbers(row_cells(frame, i), layout):
+            kinds[i] = "colnum"
     label_cols = _label_columns(layout, frame)
     labelled = _label_kinds(frame, label_cols)
-    below = _mark_footer(layout, _footer_start(frame, labelled, label_cols, kinds), kinds)
+    below = _mark_footer(layout, frame, _footer_start(frame, labelled, label_cols, kinds), kinds)
     for i, kind in labelled.items():
-        if kind != "footer" and i not in kinds:
+        if kind != "footer" and kinds[i] is None:
             kinds[i] = kind
     for i in _headings(layout, frame, is_commune):
-        kinds.setdefault(i, "group")
-    data = [i for i in range(start, len(rows)) if i not in kinds]
-    return Rows(data, kinds, _totals(kinds, data, rows, layout), below)
+        if kinds[i] is None:
+            kinds[i] = "group"
+    data = frame.index[kinds.isna().to_numpy()].to_numpy()
+    skipped = pd.concat([pd.Series(_around_the_table(layout), dtype=object), kinds.dropna()])
+    return Rows(data.tolist(), skipped, _totals(skipped, data, frame), below)
+
+
+def blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each row of the frame is empty: every cell missing, '' or white space. Typed columns first;
+    the text of object columns is looked at only in the rows those left blank."""
+    blank = np.ones(len(frame), dtype=bool)
+    typed = [c for c in frame.columns if frame[c].dtype != object]
+    for column in typed:
+        blank &= frame[column].isna().to_numpy()
+    for column in frame.columns.difference(typed):
+        cells = frame[column][blank]
+        blank[blank] = cells.isna().to_numpy() | cells.map(lambda c: c.__class__ is str and not c.strip()).to_numpy(bool)
+    return blank
+
+
+def row_cells(frame: pd.DataFrame, row: int) -> list:
+    """The cells of one row as Python values, None where empty."""
+    return [None if pd.isna(c) else c for c in frame.loc[row].tolist()]
 
 
 def _around_the_table(layout: Layout) -> dict[int, str]:
-    """Title and blank rows above the header, the header rows, a column-number row under them."""
+    """Title and blank rows above the header, the header rows."""
     rows = layout.sheet.rows
     kinds = {i: "blank" if _is_blank(rows[i]) else "title" for i in range(layout.top)}
     kinds.update(dict.fromkeys(range(layout.top, layout.bottom + 1), "header"))
-    start = layout.bottom + 1
-    kinds.update({i: "colnum" for i in range(start, min(start + 2, len(rows))) if _is_column_numbers(rows[i], layout)})
     return kinds
 
 
-def _mark_footer(layout: Layout, footer: int | None, kinds: dict[int, str]) -> list[int]:
+def _mark_footer(layout: Layout, frame: pd.DataFrame, footer: int | None, kinds: pd.Series) -> list[int]:
     """Every non-blank row from the footer down is footer; returns those that hold numbers."""
-    below = []
     if footer is None:
-        return below
-    for i in range(footer, len(layout.sheet.rows)):
-        if kinds.get(i) != "blank":
-            if i != footer and _has_numbers(layout.sheet.rows[i], layout):
-                below.append(i)
-            kinds[i] = "footer"
-    return below
+        return []
+    rest = (frame.index >= footer) & kinds.ne("blank").to_numpy()
+    below = frame.index[rest & _has_numbers(layout, frame) & (frame.index != footer)]
+    kinds[rest] = "footer"
+    return below.tolist()
 
 
 def _headings(layout: Layout, frame: pd.DataFrame, is_commune: Callable[[str], bool] | None) -> list[int]:
     """Section-heading rows by their STT, unless they name a commune (targets: STT is the indicator)."""
-    if layout.dataset.name == "targets" or layout.stt_column is None:
+    if layout.dataset.name == "targets" or layout.stt_column is None or layout.stt_column not in frame.columns:
         return []
     name = next((p for p, c in layout.mapping.items() if c == "commune_name"), None)
     out = []
@@ -406,6 +430,8 @@ def _label_kinds(frame: pd.DataFrame, label_cols: list[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for col in label_cols:
         series = frame[col]
+        if series.dtype != object:
+            continue
         flagged = {v: k for v in pd.unique(series) if isinstance(v, str) and (k := label_kind(v))}
         if flagged:
             hits = series[series.isin(list(flagged))]
@@ -414,7 +440,7 @@ def _label_kinds(frame: pd.DataFrame, label_cols: list[int]) -> dict[int, str]:
     return found
 
 
-def _footer_start(frame: pd.DataFrame, labelled: dict[int, str], label_cols: list[int], kinds: dict[int, str]) -> int | None:
+def _footer_start(frame: pd.DataFrame, labelled: dict[int, str], label_cols: list[int], kinds: pd.Series) -> int | None:
     """The first row of the notes/signature block: a label cell that starts it, or, below the
     last labelled row, any cell that does ('Quảng Ngãi, ngày …' on the right)."""
     if frame.empty:
@@ -427,18 +453,29 @@ def _footer_start(frame: pd.DataFrame, labelled: dict[int, str], label_cols: lis
         filled = series[series.notna() & (series != "")]
         if len(filled):
             last = max(last, int(filled.index.max()))
-    for i in range(last + 1, stop):
-        if kinds.get(i) == "blank":
-            continue
-        if any(isinstance(c, str) and label_kind(c) == "footer" for c in frame.loc[i]):
-            return i
-    return first
+    between = frame.loc[last + 1:stop - 1]
+    between = between[kinds.loc[between.index].ne("blank").to_numpy()]
+    footer = np.zeros(len(between), dtype=bool)
+    for col in between.columns:
+        if between[col].dtype == object:
+            footer |= between[col].map(lambda c: isinstance(c, str) and label_kind(c) == "footer").to_numpy(dtype=bool)
+    return int(between.index[footer][0]) if footer.any() else first
 
 
-def _has_numbers(row: list, layout: Layout) -> bool:
+def _has_numbers(layout: Layout, frame: pd.DataFrame) -> np.ndarray:
+    """Whether each row holds a number in a column of numbers."""
     numeric = [p for p, c in layout.mapping.items()
                if c.startswith("year:") or layout.dataset.column(c).kind in ("int", "num", "pct")]
-    return any(p < len(row) and isinstance(row[p], (int, float)) and not isinstance(row[p], bool) for p in numeric)
+    found = np.zeros(len(frame), dtype=bool)
+    for p in numeric:
+        if p not in frame.columns:
+            continue
+        cells = frame[p]
+        if cells.dtype == object:
+            found |= cells.map(lambda c: isinstance(c, (int, float)) and not isinstance(c, bool) and c == c).to_numpy(dtype=bool)
+        elif pd.api.types.is_numeric_dtype(cells.dtype) and not pd.api.types.is_bool_dtype(cells.dtype):
+            found |= cells.notna().to_numpy()
+    return found
 
 
 def _is_column_numbers(row: list, layout: Layout) -> bool:
@@ -463,35 +500,31 @@ def _group_rows(stt: pd.Series) -> list[int]:
     return [int(i) for i in stt.index[stt.isin(list(marks))]] if marks else []
 
 
-def _totals(kinds: dict[int, str], data: list[int], rows: list[list], layout: Layout) -> list[Total]:
+def _totals(kinds: pd.Series, data: np.ndarray, frame: pd.DataFrame) -> list[Total]:
     """The rows each total sums: a total all data rows; a subtotal those since the previous
     boundary; a group heading those until the next boundary."""
-    marks = sorted((i, k) for i, k in kinds.items() if k in ("total", "subtotal", "group"))
-    if not marks:
+    marks = kinds[kinds.isin(["total", "subtotal", "group"]).to_numpy()]
+    if marks.empty:
         return []
+    marks = list(marks.items())
+    end = int(frame.index.max()) + 1 if len(frame) else 0
     out = []
     for n, (i, kind) in enumerate(marks):
         if kind == "total":
             covers = data
         elif kind == "subtotal":
             prev = max((j for j, _ in marks[:n]), default=-1)
-            covers = [d for d in data if prev < d < i]
+            covers = data[(data > prev) & (data < i)]
         else:
-            nxt = min((j for j, _ in marks[n + 1:]), default=len(rows))
-            covers = [d for d in data if i < d < nxt]
-        out.append(Total(i, kind, covers))
+            nxt = min((j for j, _ in marks[n + 1:]), default=end)
+            covers = data[(data > i) & (data < nxt)]
+        out.append(Total(int(i), kind, [int(d) for d in covers]))
     return out
 
 
-def describe_skipped(skipped: list[tuple[int, str]]) -> list[tuple[str, str]]:
-    """Consecutive rows of the same reason as one line: ('1–5', 'tiêu đề …'), ('9', 'dòng tổng cộng')."""
-    out: list[list] = []
-    for row, reason in skipped:
-        if out and out[-1][2] == reason and out[-1][1] == row - 1:
-            out[-1][1] = row
-        else:
-            out.append([row, row, reason])
-    return [(f"{a}" if a == b else f"{a}–{b}", reason) for a, b, reason in out]
+def describe_skipped(skipped: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """Each run of rows left out for one reason as a line: ('1–5', 'tiêu đề …'), ('9', 'dòng tổng cộng')."""
+    return [(f"{a}" if a == b else f"{a}–{b}", reason) for a, b, reason in skipped]
 
 
 # ---------------------------------------------------------------- period in the title

@@ -21,6 +21,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -43,6 +44,8 @@ class Sheet:
     rows: list[list]  # rows[i] is Excel row i + 1
     merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based, inclusive
     notes: list[str] = field(default_factory=list)  # what reading changed (encoding converted …)
+    partial: bool = False  # rows holds only the sheet's first rows (xlsx.head); xlsx.below reads the rest
+    legacy: str | None = None  # the legacy encoding its text was converted from ('tcvn3', 'vni')
 
 
 # ---------------------------------------------------------------- limits
@@ -75,6 +78,17 @@ def _mb(size: float) -> str:
 class Source:
     kind: str  # "xlsx" | "text"
     note: str | None = None  # a warning for the analyst (extension did not match the content)
+    parts: dict[str, bytes] | None = field(default=None, compare=False, repr=False)  # what `keep` kept while checking
+
+
+class Keeper:
+    """What to keep of a part of an .xlsx while it is checked (the check reads every byte anyway)."""
+
+    def feed(self, chunk: bytes) -> None:
+        raise NotImplementedError
+
+    def value(self) -> bytes:
+        raise NotImplementedError
 
 
 def sniff(head: bytes) -> str:
@@ -110,8 +124,10 @@ def _looks_like_text(head: bytes) -> bool:
     return control <= len(sample) // 50
 
 
-def open_source(path: Path) -> Source:
-    """Check size and content of a file before parsing; raise IngestError with what to do."""
+def open_source(path: Path, keep: Callable[[str], Keeper | None] | None = None) -> Source:
+    """Check size and content of a file before parsing; raise IngestError with what to do. `keep(part name)`
+    says what to keep of each part of an .xlsx as it is checked (Source.parts): xlsx.keeper, the parts that
+    reading the sheets' first rows needs, so that no part is unzipped twice."""
     name = path.name
     suffix = path.suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
@@ -125,10 +141,10 @@ def open_source(path: Path) -> Source:
         head = fh.read(8192)
     kind = sniff(head)
     if kind == "zip":
-        check_xlsx(path)
+        parts = check_xlsx(path, keep)
         note = None if suffix in XLSX_SUFFIXES else \
             f"tệp có đuôi '{suffix}' nhưng thực chất là tệp Excel (.xlsx); đã đọc như tệp Excel"
-        return Source("xlsx", note)
+        return Source("xlsx", note, parts)
     if kind == "text":
         note = None if suffix in TEXT_SUFFIXES else f"tệp có đuôi '{suffix}' nhưng thực chất là văn bản CSV; đã đọc như tệp CSV"
         return Source("text", note)
@@ -152,11 +168,12 @@ def _refusal(name: str, suffix: str, kind: str) -> str:
     return f"Tệp '{name}' không phải văn bản CSV (có thể là tệp nhị phân hoặc bị hỏng). {save_as}"
 
 
-def check_xlsx(path: Path) -> None:
+def check_xlsx(path: Path, keep: Callable[[str], Keeper | None] | None = None) -> dict[str, bytes] | None:
     """Refuse a zip that is not a workbook, is encrypted, too large unpacked (zip bomb), corrupt or declares a DTD.
 
     Every XML part is decompressed whole (streaming): a broken deflate stream or checksum is found
-    here, before any parser, and so is a DTD placed anywhere in a part.
+    here, before any parser, and so is a DTD placed anywhere in a part. Returns, when `keep` is given, what
+    its keepers kept of each part (by name).
     """
     name = path.name
     corrupt = (f"Tệp Excel '{name}' bị hỏng (không đọc được cấu trúc tệp nén, có thể tải về chưa hết). "
@@ -166,8 +183,13 @@ def check_xlsx(path: Path) -> None:
             infos = archive.infolist()
             check_zip_sizes(name, infos)
             _check_workbook_parts(name, {i.filename for i in infos})
+            kept = {}
             for info in infos:
-                check_part(archive, info, name)
+                keeper = keep(info.filename) if keep else None
+                check_part(archive, info, name, keeper)
+                if keeper is not None:
+                    kept[info.filename] = keeper.value()
+            return kept if keep else None
     except IngestError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
@@ -206,25 +228,39 @@ def _check_workbook_parts(name: str, names: set[str]) -> None:
 
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
-_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+_DECLARATIONS = (b"DOCTYPE", b"ENTITY")
 _CHUNK = 1 << 20
 
 
-def check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+def check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, keeper: Keeper | None = None) -> None:
     """Read the whole part (its deflate stream and CRC are checked on the way); an XML part
-    that declares a DTD or entities anywhere (billion laughs, XXE), or is not UTF-8, is refused."""
+    that declares a DTD or entities anywhere (billion laughs, XXE), or is not UTF-8, is refused.
+    `keeper` is fed every chunk read."""
     xml = info.filename.lower().endswith(XML_SUFFIXES)
     tail = None
     with archive.open(info) as fh:
         while chunk := fh.read(_CHUNK):
+            if keeper is not None:
+                keeper.feed(chunk)
             if not xml:
                 continue
             if tail is None and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:64]):
                 raise IngestError(_declaration_refusal(name, info.filename, "được mã hóa UTF-16"))
-            window = (tail or b"") + chunk.upper()
-            if any(d in window for d in _DECLARATIONS):
+            window = (tail or b"") + chunk
+            if _declares(window):
                 raise IngestError(_declaration_refusal(name, info.filename, "có khai báo DTD/ENTITY"))
             tail = window[-16:]
+
+
+def _declares(window: bytes) -> bool:
+    """Whether '<!DOCTYPE' or '<!ENTITY' (in any case) is in the bytes: each '!' looked at (rare in XML, where
+    '<' is everywhere)."""
+    at = window.find(b"!", 1)
+    while at >= 0:
+        if window[at - 1:at] == b"<" and window[at + 1:at + 8].upper().startswith(_DECLARATIONS):
+            return True
+        at = window.find(b"!", at + 1)
+    return False
 
 
 def _declaration_refusal(name: str, part: str, what: str) -> str:
@@ -489,14 +525,20 @@ def fix_legacy_cells(rows: list[list], sample_rows: int = 60) -> tuple[list[list
     legacy = detect_legacy(sample)
     if legacy is None:
         return rows, None
+    fix = legacy_fixer(legacy)
+    return [[fix(c) if isinstance(c, str) and not c.isascii() else c for c in row] for row in rows], legacy
+
+
+def legacy_fixer(legacy: str) -> Callable[[str], str]:
+    """A text cell in `legacy` encoding converted, unless that loses words: Unicode cells beside legacy ones stay
+    as typed (each distinct text converted once)."""
     convert = CONVERTERS[legacy]
     cache_: dict[str, str] = {}
 
     def fix(cell: str) -> str:
-        """Converted unless that loses words: Unicode cells beside legacy ones stay as typed."""
         if cell not in cache_:
             new = convert(cell)
             cache_[cell] = new if vocabulary_hits(new) >= vocabulary_hits(cell) else cell
         return cache_[cell]
 
-    return [[fix(c) if isinstance(c, str) and not c.isascii() else c for c in row] for row in rows], legacy
+    return fix

@@ -143,7 +143,7 @@ def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     plain = ~text_mask & ~empty
     out[plain] = series[plain].map(_plain_number).astype("float64")
     texts = series[text_mask & ~empty]
-    out[texts.index] = texts.map(_cached(_text_number)).astype("float64")
+    out[texts.index] = _per_value(texts, _text_number).astype("float64")
     return out, empty
 
 
@@ -163,15 +163,10 @@ def _text_number(text: str) -> float:
         return np.nan
 
 
-def _cached(fn):
-    cache: dict = {}
-
-    def wrapper(value):
-        if value not in cache:
-            cache[value] = fn(value)
-        return cache[value]
-
-    return wrapper
+def _per_value(series: pd.Series, fn) -> pd.Series:
+    """fn of each distinct cell, spread over the cells (a column repeats its texts: fn runs once per text)."""
+    distinct = pd.unique(series)
+    return series.map(dict(zip(distinct, map(fn, distinct), strict=True)))
 
 
 def date_from_cell(value: object) -> date | None:
@@ -235,7 +230,7 @@ def _cached_date(value: object) -> date | None:
 
 
 def parse_text(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
-    return series.map(_cached(clean_text)).astype("object"), []
+    return _per_value(series, clean_text).astype("object"), []
 
 
 def parse_code(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
@@ -247,7 +242,7 @@ def parse_code(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
             return None
         return text.zfill(5) if text.isdigit() and len(text) < 5 else text
 
-    return series.map(_cached(one)).astype("object"), []
+    return _per_value(series, one).astype("object"), []
 
 
 def parse_year(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
@@ -271,7 +266,7 @@ def parse_rank(series: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
             return _UNREADABLE
         return f"{int(found.group(1))}/{int(found.group(2))}"
 
-    parsed = series.map(_cached(one)).astype("object")
+    parsed = _per_value(series, one).astype("object")
     bad = [(i, series.iloc[i]) for i in range(len(parsed)) if parsed.iloc[i] is _UNREADABLE]
     return parsed.where(parsed.map(lambda v: v is not _UNREADABLE), None), bad
 
