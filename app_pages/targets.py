@@ -172,8 +172,10 @@ if not judged.empty:
                       legend=alt.Legend(orient="top"))
     if len(data) <= 150:
         bars = alt.Chart(data).mark_bar().encode(
-            x=alt.X("actual:Q", title=metric.axis_title),
-            y=alt.Y("commune_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200, labelOverlap=False)),
+            x=alt.X("actual:Q", title=metric.axis_title, axis=alt.Axis(orient="top")),
+            # the furthest from the goal first, under the axis (like the table): no reader scrolls to find who lags
+            y=alt.Y("commune_name:N", sort="x" if metric.higher_is_better else "-x", title=None,
+                    axis=alt.Axis(labelLimit=200, labelOverlap=False)),
             color=color, tooltip=tooltip,
         ).properties(height=alt.Step(16))
     else:  # at national scale a histogram, not thousands of named bars

@@ -99,6 +99,8 @@ def test_goal_lines_are_labelled_on_the_line_and_periods_read_whole(targets):
         assert len(texts) == 1 and texts[0]["encoding"]["text"]["field"] == "label"
         labels = {label for rows in datasets.values() if "label" in rows for label in rows["label"]}
         assert labels == {"Mục tiêu 2030: ≥ 85 %"}
+    bars = communes["layer"][0]["encoding"]
+    assert bars["y"]["sort"] == "x" and bars["x"]["axis"]["orient"] == "top"  # the furthest below the goal first
     periods = next(rows for rows in trend_data.values() if "period_text" in rows)["period_text"].tolist()
     assert periods[-1].startswith("01/07") and periods[-1].endswith("30/10/2025")  # DVCTT's period, not its end
 
