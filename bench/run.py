@@ -186,6 +186,7 @@ def page_queries(cur) -> dict:
                            queries.map_values(cur, "online_rate_pct", period)),
         "Bình dân học vụ số": lambda: (queries.bdhvs_snapshots(cur), queries.bdhvs_rankings(cur, snapshot)),
         "Lịch sử tải": lambda: queries.load_history(cur),
+        "Tình hình gửi số liệu": lambda: reporting_queries(cur),
         "Hồ sơ xã": lambda: (queries.current_communes(cur), queries.commune_profile(cur, "21421"),
                              queries.commune_measures(cur, "21421"), queries.commune_trends(cur, "21421"),
                              queries.commune_targets(cur, "21421", 2025), queries.commune_peers(cur, "21421")),
@@ -195,6 +196,13 @@ def page_queries(cur) -> dict:
         "Bản tin": lambda: queries.brief_html(cur, 2025),
         "page header (every page)": lambda: (queries.data_status(cur), queries.has_sample_data(cur)),
     }
+
+
+def reporting_queries(cur):
+    """The reporting page's reads: every dataset's periods, then every unit at the newest DVCTT period."""
+    periods = queries.reporting_periods(cur)
+    newest = periods[periods["dataset"] == "dvctt"].iloc[0]
+    return periods, queries.reporting_units(cur, "dvctt", newest["period_end"], newest["period_start"])
 
 
 def bench_loads(tmp: Path, repeat: int) -> Path:
@@ -227,7 +235,7 @@ def bench_snapshot(seeded: Path, repeat: int, label: str = "sample") -> None:
 PAGES = [
     ("overview", {}), ("compare", {}), ("compare", {"chart": "dist"}),
     ("compare", {"chart": "scatter", "metric2": "learners"}), ("map", {}), ("profile", {"commune": "21421"}),
-    ("targets", {}), ("brief", {}), ("bdhvs", {}), ("upload", {}), ("history", {}),
+    ("targets", {}), ("brief", {}), ("bdhvs", {}), ("reporting", {}), ("upload", {}), ("history", {}),
 ]
 
 
