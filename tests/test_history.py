@@ -114,7 +114,7 @@ def test_link_opens_a_rejected_load_with_its_findings_and_original(history_page,
     assert original.parent.name == "quarantine" and original.read_bytes() == bad.read_bytes()
 
 
-def test_findings_and_history_exports_neutralise_formulas(seeded_copy, make_csv):
+def test_findings_and_history_exports_neutralise_formulas(seeded_copy, make_csv, history_page):
     evil = '=HYPERLINK("http://example.invalid/x","Mỏ Cày")'
     path = make_csv('Tên xã,Ngày số liệu,Số học viên tham gia\n"' + evil.replace('"', '""') + '",25/11/2025,10\n')
     result = load.load_path(path, db_file=seeded_copy, file_name="=1+2.csv")
@@ -126,6 +126,9 @@ def test_findings_and_history_exports_neutralise_formulas(seeded_copy, make_csv)
     history = queries.load_history(con.cursor()).rename(columns={"file_name": "Tệp"})
     cells = _cells(exports.to_xlsx(history[["Tệp"]]))
     assert cells[(2, 1)].value == "'=1+2.csv" and cells[(2, 1)].data_type == "s"
+    at = history_page(load=str(result.load_id))  # a CSV has no sheet: its findings and its line name none
+    assert at.dataframe[1].value.columns.tolist() == ["Mức độ", "Dòng", "Cột", "Giá trị", "Yêu cầu / vấn đề"]
+    assert not any("trang tính" in c.value for c in at.caption)
 
 
 def _cells(data: bytes) -> dict:
@@ -148,13 +151,3 @@ def test_history_reads_in_vietnamese_and_fits_a_laptop(open_page):
     assert any("trang tính «Minh Long»" in c.value and "nạp bởi khởi tạo kho" in c.value for c in at.caption)
     assert any("WAREHOUSE_OPEN_UPLOADS" in c.value for c in at.sidebar.caption)  # an analyst's page
     assert not any("WAREHOUSE_OPEN_UPLOADS" in c.value for c in open_page().sidebar.caption)  # a leader's page
-
-
-def test_a_csv_loads_findings_name_no_sheet(history_page, seeded_copy, make_csv):
-    path = make_csv("Tên xã,Ngày số liệu,Số học viên tham gia\nXã Sơn Haa,25/11/2025,10\n", "hoc_vien.csv")
-    rejected = load.load_path(path, db_file=seeded_copy)
-    at = history_page(load=str(rejected.load_id))
-    findings = at.dataframe[1].value
-    assert findings.columns.tolist() == ["Mức độ", "Dòng", "Cột", "Giá trị", "Yêu cầu / vấn đề"]
-    assert findings["Giá trị"].tolist() == ["Xã Sơn Haa"]
-    assert not any("trang tính" in c.value for c in at.caption)
