@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from bench.server import server_pid  # noqa: E402
+from bench.summary import save  # noqa: E402
 
 PAGES = ["", "compare", "compare?chart=scatter&metric2=learners", "map", "profile?commune=21421", "targets",
          "brief", "bdhvs", "history"]
@@ -128,6 +129,8 @@ def run_across_loads(args) -> None:
             samples = across_loads(url, server_pid(url), db_file, args.sessions, args.loads, args.open)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    save("memory", {"start": samples[0], "first session": samples[1], "peak": max(samples), "end": samples[-1],
+                    "sessions": args.sessions, "loads": args.loads})
     print("| what | RSS |\n| --- | ---: |")
     print(f"| server, started, no session | {samples[0]:.0f} MB |")
     print(f"| server, after the first session (pages imported, snapshot open) | {samples[1]:.0f} MB |")

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 from bench import national  # noqa: E402
+from bench.summary import save  # noqa: E402
 from warehouse import db, load, queries  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -328,6 +329,7 @@ def main() -> None:
             bench_snapshot(national_db, max(1, args.repeat // 2), "national")
             bench_queries(national_db, args.repeat, "national")
             bench_pages(national_db, args.repeat, "national")
+    save("run", {what: seconds for what, seconds, _ in ROWS})
     print("\n| what | median | note |\n| --- | ---: | --- |")
     for what, seconds, note in ROWS:
         print(f"| {what} | {f'{seconds * 1000:,.0f}'.replace(',', '.')} ms | {note} |")

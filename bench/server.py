@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS, new_page, serve, wait_for_run  # noqa: E402
+from bench.summary import save  # noqa: E402
 
 # the flags `make dev` adds: Streamlit's defaults, which .streamlit/config.toml turns off for production
 DEV_FLAGS = ("--server.fileWatcherType", "auto", "--runner.postScriptGC", "true", "--server.runOnSave", "true")
@@ -159,22 +160,27 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str]]:
         national.generate(db_file)
         label = "national"
     rows: list[tuple[str, float, str]] = []
+    figures: dict[str, float] = {}  # the same, unlabelled, for bench/summary.py
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             if not args.skip_profile:
                 for name, flags in (("development (watcher + GC per run)", DEV_FLAGS), ("production profile", ())):
                     cpu, wall = cpu_per_view(browser, db_file, flags, args.views)
+                    figures[f"server CPU per warm view, {name}"] = cpu
                     rows.append((f"{label}: server CPU per warm view, {name}", cpu, f"{args.views} views, chromium"))
                     rows.append((f"{label}: views per second a {CORES}-core server can serve, {name}", CORES / cpu,
                                  "cores / CPU per view"))
                     rows.append((f"{label}: wall time per warm view, {name}", wall, "median"))
             if not args.skip_loads:
-                for what, value in after_load(browser, db_file, args.loads).items():
+                measured = after_load(browser, db_file, args.loads)
+                figures.update(measured)
+                for what, value in measured.items():
                     rows.append((f"{label}: {what}", value, "overview page, chromium"))
             browser.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    save("server", figures)
     print("\n| what | value | note |\n| --- | ---: | --- |")
     for what, value, note in rows:
         print(f"| {what} | {f'{value:.2f}'.replace('.', ',')} | {note} |")

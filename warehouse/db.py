@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import datasets, models
+from warehouse import datasets, models, refresh
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
@@ -128,16 +128,29 @@ def write_connection(db: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
             con.close()
 
 
-def prepare_snapshot(path: Path) -> None:
+def prepare_snapshot(path: Path) -> list[str]:
     """On a database file nobody else has open (a fresh snapshot copy): the schema the registry asks for,
-    current views, then every view turned into a table (models.materialise)."""
+    current views, then the views turned into tables. From the app's previous snapshot beside it when there is
+    one (refresh.from_previous: only the views a change reached), else every view (models.materialise). Returns
+    the views turned into tables here."""
     con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         ensure_schema(con)
         models.ensure_current(con)
-        models.materialise(con)
+        inputs = refresh.fingerprints(con)
     finally:
         con.close()
+    previous = previous_snapshot(path)
+    rebuilt = refresh.from_previous(previous, path, inputs) if previous is not None else None
+    if rebuilt is not None:
+        return rebuilt
+    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        rebuilt = models.materialise(con)
+        refresh.record(con, inputs)
+    finally:
+        con.close()
+    return rebuilt
 
 
 def generation(db: Path) -> str:
@@ -183,10 +196,32 @@ def make_snapshot(db: Path, prepare: Callable[[Path], None] | None = None, kind:
     return gen, target
 
 
+def _snapshot_name(stem: str, kind: str, suffix: str = r"\.duckdb") -> re.Pattern:
+    """The name of a snapshot file of the warehouse `stem` (a regular expression), of a kind."""
+    return re.compile(re.escape(stem) + r"-\d+-\d+-[0-9a-f]+" + re.escape(kind) + suffix)
+
+
+def previous_snapshot(path: Path) -> Path | None:
+    """The newest finished app snapshot of the warehouse whose snapshot `path` is being prepared (None when
+    there is none, or `path` is no snapshot being prepared)."""
+    being_made = re.fullmatch(r"(.+)-\d+-\d+-[0-9a-f]+" + re.escape(APP_KIND) + r"\.tmp.*", path.name)
+    if being_made is None:
+        return None
+    pattern = _snapshot_name(being_made.group(1), APP_KIND)
+    found = []
+    for other in path.parent.glob(f"{being_made.group(1)}-*{APP_KIND}.duckdb"):
+        try:
+            if pattern.fullmatch(other.name):
+                found.append((other.stat().st_mtime_ns, other))
+        except FileNotFoundError:  # removed meanwhile
+            continue
+    return max(found)[1] if found else None
+
+
 def remove_old_snapshots(db: Path, kind: str, keep: Path) -> None:
     """Delete the snapshot files of that kind but `keep` made more than SNAPSHOT_GRACE_S ago (a connection
     still open on one keeps its inode alive until it is closed)."""
-    pattern = re.compile(re.escape(db.stem) + r"-\d+-\d+-[0-9a-f]+" + re.escape(kind) + r"\.duckdb")
+    pattern = _snapshot_name(db.stem, kind)
     for old in (data_dir(db) / ".snapshots").glob(f"{db.stem}-*.duckdb"):
         try:
             if old != keep and pattern.fullmatch(old.name) and old.stat().st_mtime < time.time() - SNAPSHOT_GRACE_S:

@@ -72,19 +72,29 @@ def sql_hash() -> str:
     return digest
 
 
-def _words(path: Path) -> set[str]:
-    return set(re.findall(r"[a-z_][a-z0-9_]*", path.read_text(encoding="utf-8").lower()))
+_COMMENT_OR_STRING = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
+
+
+def code(text: str) -> str:
+    """SQL without its `--` comments (string literals kept: 'raw.dvctt' is a read), lower-case."""
+    return _COMMENT_OR_STRING.sub(lambda m: m.group(0) if m.group(0).startswith("'") else "", text).lower()
+
+
+def words(path: Path) -> set[str]:
+    """The names a SQL file uses outside comments: identifiers, and `schema.table` as well as its two parts."""
+    dotted = set(re.findall(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?", code(path.read_text(encoding="utf-8"))))
+    return dotted | {part for word in dotted for part in word.split(".")}
 
 
 def dependencies(files: list[Path]) -> dict[str, set[str]]:
     """View name → the other views its SQL references (as whole words), and those of the macros it calls."""
     names = {path.stem for path in files}
-    macros = {path.stem: _words(path) & names for path in macro_files()}
+    macros = {path.stem: words(path) & names for path in macro_files()}
     deps = {}
     for path in files:
-        words = _words(path)
-        called = set().union(*(macros[name] for name in words & set(macros)))
-        deps[path.stem] = ((words | called) & names) - {path.stem}
+        used = words(path)
+        called = set().union(*(macros[name] for name in used & set(macros)))
+        deps[path.stem] = ((used | called) & names) - {path.stem}
     return deps
 
 
@@ -190,3 +200,15 @@ def materialise(con: duckdb.DuckDBPyConnection) -> list[str]:
         raise
     return done
 
+
+
+def rematerialise(con: duckdb.DuckDBPyConnection, names: set[str]) -> list[str]:
+    """Turn the views `names` into tables again from their files, in dependency order, on a snapshot whose views
+    are all tables already (the others are read as they are); in the caller's transaction."""
+    done = []
+    for path in build_order():
+        if path.stem in names:
+            text = path.read_text(encoding="utf-8").strip().rstrip(";")
+            con.execute(f"create or replace table {path.stem} as\n{text}")
+            done.append(path.stem)
+    return done
