@@ -48,12 +48,18 @@ test-fast: $(VENV)/.installed
 test-browser: $(VENV)/.installed
 	$(PY) -m pytest -q -m browser
 
+# every figure in one table at the end (bench/summary.py reads what each script wrote to bench/out/*.json; a script
+# that failed leaves its lines "chưa đo"). The national warehouse is generated once, for the server and snapshots.
+BENCH_FIGURES := $(addprefix bench/out/,run.json loads.json server.json memory.json snapshots.json)
 bench: $(VENV)/.installed
-	$(PY) bench/run.py
-	$(PY) bench/server.py
-	$(PY) bench/memory.py
-	$(PY) bench/memory.py --sessions 100 --loads 5
-	$(PY) bench/hostile.py
+	rm -f $(BENCH_FIGURES)
+	$(PY) bench/national.py bench/out/national.duckdb
+	-$(PY) bench/run.py
+	-$(PY) bench/server.py --db bench/out/national.duckdb
+	-$(PY) bench/memory.py --sessions 100 --loads 5
+	-$(PY) bench/snapshots.py --db bench/out/national.duckdb
+	-$(PY) bench/hostile.py
+	$(PY) bench/summary.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

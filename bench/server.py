@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str]]:
     db_file = tmp / "warehouse.duckdb"
     if args.db:
         shutil.copyfile(args.db, db_file)
-        label = args.db.name
+        label = args.db.stem
     else:
         from bench import national
 
