@@ -2,7 +2,7 @@
 every view turned into a table) and refreshed from the previous snapshot (only the views the load reached),
 and whether the two hold the same rows, table by table.
 
-    .venv/bin/python bench/snapshots.py [--db bench/out/national.duckdb]
+    .venv/bin/python bench/snapshots.py [--db bench/out/national.duckdb] [--max-share 1]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import national  # noqa: E402
 from bench.summary import save  # noqa: E402
-from warehouse import db, load  # noqa: E402
+from warehouse import db, load, refresh  # noqa: E402
 
 
 def one_more_load(con, dataset: str, step: int) -> None:
@@ -117,7 +117,10 @@ def differing_tables(a: Path, b: Path) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, help="a national warehouse (made by bench/national.py when absent)")
+    parser.add_argument("--max-share", type=float, default=refresh.MAX_SHARE,
+                        help="refresh when the views reached hold at most this share of the rows (1: always)")
     args = parser.parse_args(argv)
+    refresh.MAX_SHARE = args.max_share
     real = db.prepare_snapshot
     db.prepare_snapshot = timed_prepare(real)
     results = {}

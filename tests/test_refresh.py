@@ -80,6 +80,8 @@ def test_what_a_view_reads_and_what_a_change_reaches():
     assert reads["stg_loads"] == {("meta.loads", None)}
     assert reads["stg_dvctt"] == {("raw.dvctt", None), ("stg_loads", "dvctt")}  # through latest_counted
     assert ("main.ref_measures", None) in reads["mart_commune_metrics"]
+    assert ("clock.date", None) in reads["stg_communes"]  # is_current: valid_to > current_date
+    assert {"stg_communes", "mart_plan_year"} <= set(refresh.stale_views({"clock.date": refresh.ALL}, tables))
     targets = refresh.stale_views({"raw.targets": frozenset({"targets"}), "meta.loads": frozenset({"targets"})},
                                   tables)
     assert set(targets) >= PLAN and not set(targets) & MEASURES

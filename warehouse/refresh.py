@@ -33,6 +33,10 @@ SCOPED_MACROS = {"latest_counted": "stg_loads"}
 MAX_SHARE = 0.5  # a snapshot is refreshed when the views a change reaches hold at most this share of the rows
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ALL = None  # the datasets a change touched: a frozenset of names, or ALL (any row may have changed)
+# a view that reads the clock is reached when the day (or, for the time of day, any moment) has changed
+CLOCK = {"clock.date": r"\b(current_date|today)\b",
+         "clock.time": r"\b(current_timestamp|current_time|now|get_current_timestamp|get_current_time|localtime|"
+                       r"localtimestamp)\b"}
 log = logging.getLogger(__name__)
 
 _BASE_TABLES = """
@@ -46,8 +50,10 @@ where database_name = current_database() and not temporary
 
 def fingerprints(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     """(schema.table, dataset) → fingerprint of every base table, dataset '' for the table's DDL and its rows
-    that belong to no dataset; the rows of a table with a load_id column by the dataset of their load."""
-    out: dict[tuple[str, str], str] = {}
+    that belong to no dataset; the rows of a table with a load_id column by the dataset of their load. And the
+    clock: the day, the time."""
+    day, moment = con.execute("select cast(current_date as varchar), cast(current_timestamp as varchar)").fetchone()
+    out: dict[tuple[str, str], str] = {("clock.date", ""): day, ("clock.time", ""): moment}
     for schema, table, ddl, has_load_id in con.execute(_BASE_TABLES).fetchall():
         name = f"{schema}.{table}"
         if name == INPUTS:
@@ -105,6 +111,8 @@ def reads(tables: set[str]) -> dict[str, set[tuple[str, str | None]]]:
             used = used | (models.words(macros[name]) - {SCOPED_MACROS.get(name)})
         named = {(word, None) for word in used if word in views or word in tables}
         named |= {(f"main.{word}", None) for word in used if f"main.{word}" in tables}
+        text = " ".join(models.code(p.read_text(encoding="utf-8")) for p in [path, *(macros[m] for m in called)])
+        named |= {(clock, None) for clock, pattern in CLOCK.items() if re.search(pattern, text)}
         out[path.stem] = (named - {(path.stem, None)}) | _scoped_reads(path, called)
     return out
 
@@ -122,7 +130,8 @@ def _scoped_reads(path: Path, called: set[str]) -> set[tuple[str, str | None]]:
 
 
 def stale_views(changed: dict[str, frozenset | None], tables: set[str]) -> list[str]:
-    """The views a change of these base tables reaches, in build order, with the datasets each carries on."""
+    """The views a change of these base tables reaches, in build order (following the datasets each change is
+    about through the views it reaches, for a read of one dataset's rows)."""
     touched: dict[str, frozenset | None] = dict(changed)
     read = reads(tables)
     out = []
@@ -160,6 +169,9 @@ def from_previous(previous: Path, path: Path, inputs: dict[tuple[str, str], str]
     except (OSError, duckdb.Error) as exc:  # the previous file removed meanwhile, or unreadable: in full instead
         log.warning("refreshing %s from %s failed (%s); every view is materialised instead", path, previous, exc)
         return None
+    except Exception:  # a fault here must not cost the snapshot: made in full
+        log.exception("refreshing %s from %s failed; every view is materialised instead", path, previous)
+        return None
     finally:
         following.unlink(missing_ok=True)
         following.with_name(following.name + ".wal").unlink(missing_ok=True)
@@ -178,7 +190,7 @@ def _refresh(con: duckdb.DuckDBPyConnection, source: Path, inputs: dict[tuple[st
     con.execute(f"attach '{str(source).replace(chr(39), chr(39) * 2)}' as source (read_only)")
     con.begin()
     try:
-        for name in changed:
+        for name in set(changed) - set(CLOCK):
             _copy_table(con, name, inputs)
         rebuilt = models.rematerialise(con, set(stale))
         record(con, inputs)
