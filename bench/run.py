@@ -1,5 +1,6 @@
-"""Benchmark: medians of seed, of loading each sample file (read / checks / insert), of a
-50.000-row load, of each page's queries and of each page's script run. Prints a table.
+"""Benchmark: medians of seed, of loading each sample file (read / checks / insert), of loads of 1.000 to
+300.000 rows against their floor and of 50.000 unknown names (bench/loads.py), of each page's queries and of
+each page's script run. Prints a table.
 
     .venv/bin/python bench/run.py [--repeat 5]
 """
@@ -19,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-from bench import national  # noqa: E402
+from bench import loads, national  # noqa: E402
+from bench.loads import communes_only, timed_loads  # noqa: E402
 from bench.summary import save  # noqa: E402
 from warehouse import db, load, queries  # noqa: E402
 
@@ -51,111 +53,11 @@ def bench_seed(tmp: Path, repeat: int) -> Path:
     return seeded
 
 
-def communes_only(tmp: Path) -> Path:
-    path = tmp / "base" / "warehouse.duckdb"
-    load.load_path(load.REFERENCE_COMMUNES, "communes", db_file=path)
-    from warehouse import models
-
-    with db.write_connection(path) as con:
-        models.build(con)
-    return path
-
-
-def timed_loads(base: Path, tmp: Path, path: Path, dataset: str | None, repeat: int,
-                label: str) -> tuple[dict[str, list[float]], load.LoadResult]:
-    """Load `path` `repeat` times, each into a fresh copy of `base`: the seconds of its read, checks, insert and
-    in total, each time, and the last result."""
-    parts: dict[str, list[float]] = {"read": [], "checks": [], "insert": [], "total": []}
-    for i in range(repeat):
-        target = tmp / f"load-{label}-{i}" / "warehouse.duckdb"
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(base, target)
-        t0 = time.perf_counter()
-        result = load.load_path(path, dataset, db_file=target)
-        parts["total"].append(time.perf_counter() - t0)
-        for k in ("read", "checks", "insert"):
-            parts[k].append(result.timings.get(k, 0.0))
-    return parts, result
-
-
 def bench_load(base: Path, tmp: Path, path: Path, dataset: str | None, repeat: int, label: str) -> None:
     parts, result = timed_loads(base, tmp, path, dataset, repeat, label)
     assert result.status == load.LOADED, result.summary()
     for k, v in parts.items():
         record(f"load {label}: {k}", v, f"{result.rows} rows")
-
-
-def big_file(rows: int = 50_000) -> Path:
-    """A 50.000-row × 12-column dvctt workbook (written once, kept in bench/out)."""
-    path = OUT / f"dvctt_{rows}.xlsx"
-    if path.exists():
-        return path
-    import openpyxl
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("Báo cáo")
-    ws.append(["Mã xã", "Từ ngày", "Đến ngày", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến",
-               "Tiếp nhận trực tiếp và bưu chính", "Đã giải quyết", "Giải quyết trước hạn, đúng hạn",
-               "Giải quyết quá hạn", "Đang giải quyết", "Rút hồ sơ", "Hồ sơ được số hóa khi tiếp nhận"])
-    import csv
-    from datetime import date, timedelta
-
-    with open(load.REFERENCE_COMMUNES, encoding="utf-8") as fh:
-        codes = [r["commune_code"] for r in csv.DictReader(fh)]
-    start = date(2020, 1, 1)
-    for i in range(rows):
-        code, day = codes[i % len(codes)], start + timedelta(days=i // len(codes))
-        total = 100 + (i * 37) % 900
-        online = total * 8 // 10
-        ws.append([code, day, day, total, online, total - online, total - 10, total - 12, 2, 6, 4, total])
-    wb.save(path)
-    return path
-
-
-def unknown_names_file(rows: int = 50_000) -> Path:
-    """A BDHVS workbook of `rows` distinct commune names that no unit has (written once, kept in bench/out)."""
-    path = OUT / f"bdhvs_unknown_names_{rows}.xlsx"
-    if path.exists():
-        return path
-    import itertools
-
-    import openpyxl
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("Báo cáo")
-    ws.append(["Tên xã", "Ngày số liệu", "Số học viên tham gia"])
-    names = itertools.product(national.SYLLABLES, national.SYLLABLES, ("Thượng", "Hạ", "Trung", "Đông", "Tây",
-                                                                        "Nam", "Bắc", "Mới", "Cũ", "Ngoài"), "ABCDEFGH")
-    for i, (a, b, c, d) in zip(range(rows), names, strict=False):
-        ws.append([f"Xã {a} {b} {c} {d}", "18/11/2025", 10 + i % 500])
-    wb.save(path)
-    return path
-
-
-def bench_unknown_names(base: Path, tmp: Path, repeat: int) -> None:
-    """A file of 50.000 distinct unknown commune names: read, every name refused with its suggestions."""
-    parts, result = timed_loads(base, tmp, unknown_names_file(), "bdhvs", repeat, "unknown names")
-    assert result.status == load.REJECTED and any("gần nhất" in f.message for f in result.errors[:5]), \
-        [f.describe() for f in result.errors[:5]]
-    notes = {"read": "names resolved, suggestions made", "checks": "great-expectations on the 50.000 rows",
-             "insert": "meta.loads with every finding, the original to quarantine/", "total": ""}
-    for k, v in parts.items():
-        record(f"50.000 unknown names refused: {k}", v, notes[k] or f"{len(result.errors)} findings")
-    index = load.known_communes(duckdb_connect(base))
-    names = [f"Xã Không Có {i}" for i in range(5000)]
-    t0 = time.perf_counter()
-    for name in names:
-        index.resolve_name(name)
-    record("suggestions (rapidfuzz): per distinct unknown name", [(time.perf_counter() - t0) / len(names)],
-           f"{len(index.by_key)} units")
-
-
-def duckdb_connect(path: Path):
-    import duckdb
-
-    return duckdb.connect(str(path), read_only=True)
 
 
 def bench_queries(seeded: Path, repeat: int, label: str = "sample") -> None:
@@ -207,7 +109,8 @@ def reporting_queries(cur):
 
 
 def bench_loads(tmp: Path, repeat: int) -> Path:
-    """Seed, each sample file, a 50.000-row file; returns the seeded warehouse."""
+    """Seed, each sample file, files of 1.000 to 300.000 rows against their floor (bench/loads.py); returns the
+    seeded warehouse."""
     t0 = time.perf_counter()
     from warehouse import quality  # noqa: F401  GX imported before timing loads, as in a running server
 
@@ -217,8 +120,7 @@ def bench_loads(tmp: Path, repeat: int) -> Path:
     base = communes_only(tmp)
     for name, dataset in load.SAMPLE_FILES:  # (targets_tinh.xlsx, dvctt_minh_long.xlsx: not named for their dataset)
         bench_load(base, tmp, load.SAMPLES_DIR / name, dataset, repeat, name)
-    bench_load(base, tmp, big_file(), "dvctt", max(1, repeat // 2), "50.000 rows × 12 columns")
-    bench_unknown_names(base, tmp, max(1, repeat // 2))
+    loads.bench_loads(base, tmp, repeat, record)  # 1.000, 50.000 and 300.000 rows against their floor; unknown names
     return seeded
 
 

@@ -2,6 +2,7 @@
 signature blocks, period in the title, several sheets. Written by openpyxl (tests/fixtures)."""
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 from fixtures import workbooks as wbk
 
-from warehouse import ingest, layout, load
+from warehouse import ingest, layout, load, xlsx
 
 
 def reasons_by_row(table) -> dict[int, str]:
@@ -321,3 +322,48 @@ def test_a_table_without_data_rows_is_an_error(make_xlsx, index):
     table = ingest.read_table(path, None, index)
     [error] = table.findings
     assert (error.rule, error.severity) == ("no_rows", "error") and "dòng tiêu đề cột 1" in error.message
+
+
+def long_bdhvs(make_xlsx, learners_at_60: object = 60) -> Path:
+    """120 units' learners under a title, then a total whose certificates are one more than their sum."""
+    rows = [[f"{21000 + i}", 1000 + i, 500 + i] for i in range(120)]
+    rows[60 - 4][1] = learners_at_60
+    return make_xlsx([
+        ["BÁO CÁO BÌNH DÂN HỌC VỤ SỐ (tính đến ngày 18/11/2025)"], [],
+        ["Mã xã", "Số học viên tham gia", "Số chứng nhận đạt được"], *rows,
+        ["Tổng cộng", sum(1000 + i for i in range(120)) - 1000 - 56 + 60, sum(500 + i for i in range(120)) + 1],
+    ])
+
+
+@pytest.mark.parametrize("learners_at_60, columns, read_60", [
+    (60, True, 60),  # every column of one type: read as columns
+    ("1.234", False, 1234),  # a number typed as text in a column of numbers: the sheet is read as cells, as written
+])
+def test_a_long_table_is_read_as_columns_where_its_columns_allow(make_xlsx, index, learners_at_60, columns, read_60):
+    path = long_bdhvs(make_xlsx, learners_at_60)
+    below = xlsx.below(path, "Báo cáo", 3)
+    assert (below is not None) == columns
+    if columns:
+        assert below.index[0] == 3 and str(below[1].dtype) == "float64" and below.at[3, 0] == "21000"
+    table = ingest.read_table(path, "bdhvs", index)
+    frame = table.frame.set_index("source_row")
+    assert len(frame) == 120 and frame.at[4, "learners"] == 1000 and frame.at[60, "learners"] == read_60
+    assert table.skipped_rows == [(1, 1, layout.REASONS["title"]), (2, 2, layout.REASONS["blank"]),
+                                  (3, 3, layout.REASONS["header"]), (124, 124, layout.REASONS["total"])]
+    total = [f for f in table.findings if f.rule == "total_mismatch"]
+    assert [(f.row, f.column) for f in total] == [(124, "Số chứng nhận đạt được")] if columns else len(total) == 2
+
+
+def test_a_stray_cell_far_below_is_skipped_as_one_run_of_rows(tmp_path, index):
+    """The reading child sends runs of rows, not 900.000 blank rows one by one."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã xã", "Ngày số liệu", "Số học viên tham gia"])
+    for i in range(70):
+        ws.append([f"{21000 + i}", "18/11/2025", 10 + i])
+    ws.cell(row=900_000, column=1, value="Ghi chú: số liệu sơ bộ")
+    wb.save(tmp_path / "xa.xlsx")
+    table, findings, _ = load.check_file(tmp_path / "xa.xlsx", "bdhvs", index)
+    assert table.rows == 70 and table.frame["learners"].iloc[-1] == 79
+    assert table.skipped_rows == [(1, 1, layout.REASONS["header"]), (72, 899_999, layout.REASONS["blank"]),
+                                  (900_000, 900_000, layout.REASONS["footer"])]

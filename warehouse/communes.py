@@ -78,6 +78,25 @@ def prefix_of(name: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Keys:
+    """What a written name is compared by, made once per name: district_key, name_key, former_key, prefix_of."""
+
+    district: str | None
+    name: str
+    former: str
+    prefix: str | None
+
+
+def keys_of(name: str) -> Keys:
+    text = " ".join(unicodedata.normalize("NFC", name).split()).lower()
+    district = DISTRICT.match(text)
+    prefix = PREFIX.match(text)
+    key = text[prefix.end():].strip() if prefix else text
+    return Keys(f"{DISTRICT_KIND[district.group(1)]} {text[district.end():].strip()}" if district else None, key,
+                re.sub(r"\bđắk\b", "đăk", key) if "đắk" in key else key, prefix.group(1) if prefix else None)
+
+
+@dataclass(frozen=True)
 class Resolution:
     code: str | None
     error: str | None = None
@@ -121,37 +140,36 @@ class CommuneIndex:
     def has_code(self, code: str) -> bool:
         return code in self.names
 
-    def resolve_name(self, name: str) -> Resolution:
+    def resolve_name(self, name: str, keys: Keys | None = None) -> Resolution:
         if name not in self._cache:
-            self._cache[name] = self._resolve(name)
+            self._cache[name] = self._resolve(name, keys or keys_of(name))
         return self._cache[name]
 
-    def _resolve(self, name: str) -> Resolution:
-        district = self.districts.get(district_key(name) or "")
+    def _resolve(self, name: str, keys: Keys) -> Resolution:
+        district = self.districts.get(keys.district or "")
         if district:
             return self._resolve_district(name, *district)
-        key = name_key(name)
-        codes = self.by_key.get(key, [])
-        former = self._former_candidates(name, former_key(name))
-        if codes and not (former and self._prefix_says_former(name, codes)):
+        codes = self.by_key.get(keys.name, [])
+        former = self._former_candidates(keys)
+        if codes and not (former and self._prefix_says_former(keys.prefix, codes)):
             if len(codes) == 1:
                 return Resolution(codes[0])
             listed = "; ".join(f"{self.names[c]} (mã {c})" for c in codes)
             return Resolution(None, f"tên trùng với nhiều đơn vị: {listed}; hãy ghi mã xã")
         if former:
             return self._resolve_former(name, former)
-        return Resolution(None, f"không có đơn vị hành chính nào tên như vậy; gần nhất: {self.closest(name)}")
+        return Resolution(None, f"không có đơn vị hành chính nào tên như vậy; gần nhất: {self._closest_to(keys.name)}")
 
-    def _former_candidates(self, name: str, key: str) -> list[FormerUnit]:
+    def _former_candidates(self, keys: Keys) -> list[FormerUnit]:
         """Former units of that name; when a prefix is written, those with that prefix if any."""
-        units = self.former.get(key, [])
-        prefix = prefix_of(name)
-        same_prefix = [u for u in units if prefix_of(u.name) == prefix]
-        return same_prefix if prefix and same_prefix else units
+        units = self.former.get(keys.former, [])
+        if not units or keys.prefix is None:
+            return units
+        same_prefix = [u for u in units if prefix_of(u.name) == keys.prefix]
+        return same_prefix or units
 
-    def _prefix_says_former(self, name: str, codes: list[str]) -> bool:
+    def _prefix_says_former(self, prefix: str | None, codes: list[str]) -> bool:
         """'Phường Nguyễn Nghiêm' is not the current 'Xã Nguyễn Nghiêm': the prefix written differs."""
-        prefix = prefix_of(name)
         return prefix is not None and all(prefix_of(self.names[c]) != prefix for c in codes)
 
     def _resolve_former(self, name: str, units: list[FormerUnit]) -> Resolution:
@@ -188,18 +206,20 @@ class CommuneIndex:
     def resolve_many(self, names: Iterable[str]) -> None:
         """Resolve each distinct name once, ahead of resolve_name: the suggestions for the unknown ones are
         scored in one batch (a file of 50.000 unknown names is refused in a second, not minutes)."""
-        todo = [name for name in dict.fromkeys(names) if name and name not in self._cache]
-        unknown = [name for name in todo if name_key(name) not in self.by_key and former_key(name) not in self.former
-                   and (district_key(name) or "") not in self.districts]
-        self._suggest([fold(name_key(name)) for name in unknown])
-        for name in todo:
-            self.resolve_name(name)
+        todo = {name: keys_of(name) for name in dict.fromkeys(names) if name and name not in self._cache}
+        self._suggest([fold(k.name) for k in todo.values()
+                       if k.name not in self.by_key and k.former not in self.former and (k.district or "") not in self.districts])
+        for name, keys in todo.items():
+            self.resolve_name(name, keys)
 
     def closest(self, name: str, n: int = SUGGESTIONS) -> str:
         """The n known units whose names are closest to `name` (compared without diacritics), with their codes."""
-        query = fold(name_key(name))
         if n != SUGGESTIONS:
-            return self._suggestion(self._scored([query], n)[0])
+            return self._suggestion(self._scored([fold(name_key(name))], n)[0])
+        return self._closest_to(name_key(name))
+
+    def _closest_to(self, key: str) -> str:
+        query = fold(key)
         if query not in self._closest:
             self._suggest([query])
         return self._closest[query]

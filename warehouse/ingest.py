@@ -392,8 +392,9 @@ def resolve_communes(frame: pd.DataFrame, index: CommuneIndex | None, sheet: str
     """
     if index is None or not ({"commune_code", "commune_name"} & set(frame.columns)):
         return frame, []
-    code = _as_text(frame["commune_code"]) if "commune_code" in frame.columns else pd.Series("", index=frame.index)
-    name = _as_text(frame["commune_name"]) if "commune_name" in frame.columns else pd.Series("", index=frame.index)
+    empty = pd.Series("", index=frame.index, dtype="object")
+    code = _as_text(frame["commune_code"]) if "commune_code" in frame.columns else empty
+    name = _as_text(frame["commune_name"]) if "commune_name" in frame.columns else empty
     key = code + "\x1f" + name
     resolved: dict[str, tuple[str | None, Finding | None]] = {}
     index.resolve_many(pd.unique(name))  # every distinct name once; the unknown ones' suggestions in one batch
@@ -405,7 +406,7 @@ def resolve_communes(frame: pd.DataFrame, index: CommuneIndex | None, sheet: str
     flagged = {k: f for k, (_, f) in resolved.items() if f is not None}
     if flagged:
         hits = key.isin(list(flagged))
-        for row, k in zip(frame["source_row"][hits], key[hits], strict=True):
+        for row, k in zip(frame["source_row"][hits].tolist(), key[hits].tolist(), strict=True):
             f = flagged[k]
             findings.append(Finding(f.severity, f.message, sheet, int(row), f.column, f.value, f.rule))
     frame = frame.drop(columns=["commune_name"], errors="ignore")
@@ -414,8 +415,9 @@ def resolve_communes(frame: pd.DataFrame, index: CommuneIndex | None, sheet: str
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    """Parsed codes/names as text, '' for missing (they contain no U+001F)."""
-    return series.astype("object").where(series.notna(), "").astype(str)
+    """Parsed codes/names (text or None) as Python text, '' for missing (they contain no U+001F); object dtype,
+    not pandas' Arrow strings, which are slow to look up one by one."""
+    return series.astype("object").where(series.notna(), "")
 
 
 def _resolve_one(index: CommuneIndex, code, name, sheet: str, row: int, labels: dict[str, str]) -> tuple[str | None, Finding | None]:

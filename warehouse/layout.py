@@ -356,13 +356,14 @@ def classify(layout: Layout, frame: pd.DataFrame, is_commune: Callable[[str], bo
     for i in frame.index[:2]:
         if not blank[i - frame.index[0]] and _is_column_numbers(row_cells(frame, i), layout):
             kinds[i] = "colnum"
-    label_cols = _label_columns(layout, frame)
-    labelled = _label_kinds(frame, label_cols)
-    below = _mark_footer(layout, frame, _footer_start(frame, labelled, label_cols, kinds), kinds)
+    filled = frame[~blank]  # the rest looks at the rows that hold something (a stray cell far below leaves few)
+    label_cols = _label_columns(layout, filled)
+    labelled = _label_kinds(filled, label_cols)
+    below = _mark_footer(layout, filled, _footer_start(filled, labelled, label_cols), kinds)
     for i, kind in labelled.items():
         if kind != "footer" and kinds[i] is None:
             kinds[i] = kind
-    for i in _headings(layout, frame, is_commune):
+    for i in _headings(layout, filled, is_commune):
         if kinds[i] is None:
             kinds[i] = "group"
     data = frame.index[kinds.isna().to_numpy()].to_numpy()
@@ -379,7 +380,11 @@ def blank_rows(frame: pd.DataFrame) -> np.ndarray:
         blank &= frame[column].isna().to_numpy()
     for column in frame.columns.difference(typed):
         cells = frame[column][blank]
-        blank[blank] = cells.isna().to_numpy() | cells.map(lambda c: c.__class__ is str and not c.strip()).to_numpy(bool)
+        empty = cells.isna().to_numpy().copy()
+        filled = ~empty
+        if filled.any():
+            empty[filled] = cells[filled].map(lambda c: c.__class__ is str and not c.strip()).to_numpy(bool)
+        blank[blank] = empty
     return blank
 
 
@@ -396,13 +401,13 @@ def _around_the_table(layout: Layout) -> dict[int, str]:
     return kinds
 
 
-def _mark_footer(layout: Layout, frame: pd.DataFrame, footer: int | None, kinds: pd.Series) -> list[int]:
-    """Every non-blank row from the footer down is footer; returns those that hold numbers."""
+def _mark_footer(layout: Layout, filled: pd.DataFrame, footer: int | None, kinds: pd.Series) -> list[int]:
+    """Every non-blank row (of `filled`) from the footer down is footer; returns those that hold numbers."""
     if footer is None:
         return []
-    rest = (frame.index >= footer) & kinds.ne("blank").to_numpy()
-    below = frame.index[rest & _has_numbers(layout, frame) & (frame.index != footer)]
-    kinds[rest] = "footer"
+    rest = filled.index >= footer
+    below = filled.index[rest & _has_numbers(layout, filled) & (filled.index != footer)]
+    kinds[filled.index[rest]] = "footer"
     return below.tolist()
 
 
@@ -440,9 +445,9 @@ def _label_kinds(frame: pd.DataFrame, label_cols: list[int]) -> dict[int, str]:
     return found
 
 
-def _footer_start(frame: pd.DataFrame, labelled: dict[int, str], label_cols: list[int], kinds: pd.Series) -> int | None:
+def _footer_start(frame: pd.DataFrame, labelled: dict[int, str], label_cols: list[int]) -> int | None:
     """The first row of the notes/signature block: a label cell that starts it, or, below the
-    last labelled row, any cell that does ('Quảng Ngãi, ngày …' on the right)."""
+    last labelled row, any cell that does ('Quảng Ngãi, ngày …' on the right). `frame`: the non-blank rows."""
     if frame.empty:
         return None
     first = min((i for i, k in labelled.items() if k == "footer"), default=None)
@@ -454,7 +459,6 @@ def _footer_start(frame: pd.DataFrame, labelled: dict[int, str], label_cols: lis
         if len(filled):
             last = max(last, int(filled.index.max()))
     between = frame.loc[last + 1:stop - 1]
-    between = between[kinds.loc[between.index].ne("blank").to_numpy()]
     footer = np.zeros(len(between), dtype=bool)
     for col in between.columns:
         if between[col].dtype == object:

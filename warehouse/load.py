@@ -104,7 +104,7 @@ def known_communes(con: duckdb.DuckDBPyConnection) -> CommuneIndex:
     """
     try:
         rows = con.execute("select commune_code, commune_name, merged_from, population, former_district "
-                           "from stg_communes where is_current").fetchall()
+                           "from stg_communes where is_current order by commune_code").fetchall()  # ties: by code
     except duckdb.CatalogException:  # views not built yet: the reference list
         rows = []
     if not rows:

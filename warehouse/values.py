@@ -165,8 +165,12 @@ def _text_number(text: str) -> float:
 
 def _per_value(series: pd.Series, fn) -> pd.Series:
     """fn of each distinct cell, spread over the cells (a column repeats its texts: fn runs once per text)."""
-    distinct = pd.unique(series)
-    return series.map(dict(zip(distinct, map(fn, distinct), strict=True)))
+    codes, distinct = pd.factorize(series)  # an empty cell is -1: fn(None), the last
+    results = np.empty(len(distinct) + 1, dtype=object)
+    for i, value in enumerate(distinct):
+        results[i] = fn(value)
+    results[-1] = fn(None) if (codes < 0).any() else None
+    return pd.Series(results[codes], index=series.index, dtype=object)  # object: not Arrow strings
 
 
 def date_from_cell(value: object) -> date | None:

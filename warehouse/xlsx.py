@@ -10,7 +10,8 @@ on its first rows; below them a report's columns hold one type each. So a workbo
 - `below(path, sheet, first)`: the rows of a partial sheet from `first` (0-based) down, read by fastexcel
   into Arrow columns (no Python object per number or date: 50.000 rows × 12 columns in ≈ 0,3 s, half of
   what python-calamine's cells as Python objects take). None when a column mixes types (a number and a
-  text, a total row's words under numbers): the caller then reads the sheet whole with `rows`.
+  text, a total row's words under numbers) or fastexcel cannot read the sheet: the caller then reads it whole
+  with `rows`.
 
 Both run in the limited child of sandbox.py, after sources.check_xlsx refused what must not be parsed.
 """
@@ -152,7 +153,7 @@ def below(path: Path, name: str, first: int, legacy: str | None = None) -> pd.Da
                                                       dtype_coercion="strict")
         positions = [c.absolute_index for c in sheet.available_columns()]
         batch, errors = sheet.to_arrow_with_errors()
-    except fastexcel.UnsupportedColumnTypeCombinationError:
+    except fastexcel.FastExcelError:  # a column of mixed types, or what fastexcel cannot read: read as cells
         return None
     if errors is not None and errors.errors:  # a cell its column's type cannot hold (an error value such as #N/A)
         return None
