@@ -1,9 +1,10 @@
 """Read an Excel or CSV file into a DataFrame of canonical columns.
 
-sources.open_source (size, magic bytes, zip bomb, DTD) → read_sheets (calamine values and
-merged ranges; CSV encodings; TCVN3/VNI text converted) → layout.locate (the header band
-and the dataset, the sheet when several match) → layout.classify (data rows; title,
-column-number, total, signature and blank rows left out) → map headers to canonical
+sources.open_source (size, magic bytes, zip bomb, DTD) → read_sheets (xlsx.head: each sheet's first
+rows, calamine values and merged ranges; CSV encodings; TCVN3/VNI text converted) → layout.locate (the
+header band and the dataset, the sheet when several match) → the rows under the header (xlsx.below:
+Arrow columns, or the sheet's cells when its columns mix types) → layout.classify (data rows; title,
+column-number, total, signature and blank rows left out, as runs) → map headers to canonical
 columns (a column none takes is said: 'Cột không dùng') → parse every cell (a number written with
 'trên', 'khoảng' … loads with its qualifier kept, Table.qualifiers) → the period from the title or as
 given → resolve communes → values no unit can have (plausible.py) → check the totals. Whatever cannot
