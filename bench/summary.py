@@ -80,7 +80,7 @@ def unknown_names_line(run: dict) -> tuple[str, str]:
 
 
 def snapshot_lines(snapshots: dict) -> list[tuple[str, str]]:
-    return [(f"read snapshot after a load of {dataset}, national: in full → refreshed (views rebuilt)",
+    return [(f"read snapshot after a load of {dataset}, national: before (every view) → after (views rebuilt)",
              f"{num(got['full_s'], 1)} s → {num(got['refresh_s'], 1)} s ({len(got['views'])})"
              + (f", differ: {', '.join(got['differ'])}" if got.get("differ") else ""))
             for dataset, got in snapshots.items()]
