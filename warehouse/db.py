@@ -119,7 +119,7 @@ def write_connection(db: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
     db = Path(db or db_path())
     db.parent.mkdir(parents=True, exist_ok=True)
     with _flock(db, fcntl.LOCK_EX):
-        con = duckdb.connect(str(db), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        con = duckdb.connect(str(db), config=models.CONFIG)
         try:
             ensure_schema(con)
             models.ensure_current(con)
@@ -133,7 +133,7 @@ def prepare_snapshot(path: Path) -> list[str]:
     current views, then the views turned into tables. From the app's previous snapshot beside it when there is
     one (refresh.from_previous: only the views a change reached), else every view (models.materialise). Returns
     the views turned into tables here."""
-    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con = models.open_snapshot(path)
     try:
         ensure_schema(con)
         models.ensure_current(con)
@@ -144,7 +144,7 @@ def prepare_snapshot(path: Path) -> list[str]:
     rebuilt = refresh.from_previous(previous, path, inputs) if previous is not None else None
     if rebuilt is not None:
         return rebuilt
-    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con = models.open_snapshot(path)
     try:
         rebuilt = models.materialise(con)
         refresh.record(con, inputs)

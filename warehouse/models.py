@@ -25,7 +25,7 @@ import duckdb
 
 DEFAULT_SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 LAYERS = ("staging", "marts")
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}  # no network: nothing installed
 
 
 def sql_dir() -> Path:
@@ -212,3 +212,10 @@ def rematerialise(con: duckdb.DuckDBPyConnection, names: set[str]) -> list[str]:
             con.execute(f"create or replace table {path.stem} as\n{text}")
             done.append(path.stem)
     return done
+
+
+def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to a snapshot being prepared, printing no progress bar (a load from the CLI)."""
+    con = duckdb.connect(str(path), config=CONFIG)
+    con.execute("set enable_progress_bar = false")
+    return con

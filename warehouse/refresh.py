@@ -31,7 +31,6 @@ INPUTS = "meta.snapshot_inputs"
 # a macro that reads a view only for the dataset of the raw table it is given: macro → that view
 SCOPED_MACROS = {"latest_counted": "stg_loads"}
 MAX_SHARE = 0.5  # a snapshot is refreshed when the views a change reaches hold at most this share of the rows
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ALL = None  # the datasets a change touched: a frozenset of names, or ALL (any row may have changed)
 # a view that reads the clock is reached when the day (or, for the time of day, any moment) has changed
 CLOCK = {"clock.date": r"\b(current_date|today)\b",
@@ -158,7 +157,7 @@ def from_previous(previous: Path, path: Path, inputs: dict[tuple[str, str], str]
     following = path.with_name(path.name + ".next")
     try:
         shutil.copyfile(previous, following)
-        con = duckdb.connect(str(following), config=_CONFIG)
+        con = models.open_snapshot(following)
         try:
             rebuilt = _refresh(con, path, inputs)
         finally:
