@@ -38,9 +38,8 @@ HEADER = ["Mã xã", "Từ ngày", "Đến ngày", "Tổng số hồ sơ tiếp 
           "Đang giải quyết", "Rút hồ sơ", "Hồ sơ được số hóa khi tiếp nhận"]
 
 
-def dvctt_file(rows: int = 50_000) -> Path:
-    """A `rows` × 12-column dvctt workbook, each unit once per day (written once, kept in bench/out)."""
-    path = OUT / f"dvctt_{rows}.xlsx"
+def _workbook(path: Path, header: list[str], rows) -> Path:
+    """A one-sheet workbook of `header` and `rows`, written once and kept in bench/out."""
     if path.exists():
         return path
     import openpyxl
@@ -48,36 +47,35 @@ def dvctt_file(rows: int = 50_000) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Báo cáo")
-    ws.append(HEADER)
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def dvctt_file(rows: int = 50_000) -> Path:
+    """A `rows` × 12-column dvctt workbook, each unit once per day."""
     with open(load.REFERENCE_COMMUNES, encoding="utf-8") as fh:
         codes = [r["commune_code"] for r in csv.DictReader(fh)]
     start = date(2017, 1, 1) if rows > 200_000 else date(2020, 1, 1)  # 300.000 rows: 3.125 days of 96 units
-    for i in range(rows):
+
+    def row(i: int) -> list:
         code, day = codes[i % len(codes)], start + timedelta(days=i // len(codes))
         total = 100 + (i * 37) % 900
         online = total * 8 // 10
-        ws.append([code, day, day, total, online, total - online, total - 10, total - 12, 2, 6, 4, total])
-    wb.save(path)
-    return path
+        return [code, day, day, total, online, total - online, total - 10, total - 12, 2, 6, 4, total]
+
+    return _workbook(OUT / f"dvctt_{rows}.xlsx", HEADER, (row(i) for i in range(rows)))
 
 
 def unknown_names_file(rows: int = 50_000) -> Path:
-    """A BDHVS workbook of `rows` distinct commune names that no unit has (written once, kept in bench/out)."""
-    path = OUT / f"bdhvs_unknown_names_{rows}.xlsx"
-    if path.exists():
-        return path
-    import openpyxl
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("Báo cáo")
-    ws.append(["Tên xã", "Ngày số liệu", "Số học viên tham gia"])
+    """A BDHVS workbook of `rows` distinct commune names that no unit has."""
     names = itertools.product(national.SYLLABLES, national.SYLLABLES, ("Thượng", "Hạ", "Trung", "Đông", "Tây",
                                                                         "Nam", "Bắc", "Mới", "Cũ", "Ngoài"), "ABCDEFGH")
-    for i, (a, b, c, d) in zip(range(rows), names, strict=False):
-        ws.append([f"Xã {a} {b} {c} {d}", "18/11/2025", 10 + i % 500])
-    wb.save(path)
-    return path
+    return _workbook(OUT / f"bdhvs_unknown_names_{rows}.xlsx", ["Tên xã", "Ngày số liệu", "Số học viên tham gia"],
+                     ([f"Xã {a} {b} {c} {d}", "18/11/2025", 10 + i % 500]
+                      for i, (a, b, c, d) in zip(range(rows), names, strict=False)))
 
 
 def communes_only(tmp: Path) -> Path:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from warehouse import formatting, metrics
+from warehouse import formatting
+from warehouse.leader import target_text
 from warehouse.metrics import Metric
 
 MET, MISSED, UNJUDGED = "Đạt chỉ tiêu", "Chưa đạt", "Chưa đánh giá"
@@ -19,12 +20,6 @@ PICK = {"name": "commune", "select": {"type": "point", "fields": ["commune_code"
 CHOSEN = {"param": "commune", "empty": False}
 Y_AXIS_WIDTH = 36  # the histogram and the strip under it get the same left margin, so their x axes line up
 LABELLED = 5  # the scatter names its points farthest from the rest (queries.commune_metric_pair's extremity)
-
-
-def target_text(metric: Metric, target: dict) -> str:
-    """'≥ 70 %', '75–80 %', '100 %', '≥ 0,5' — the target as the plan writes it, in display format."""
-    return metrics.target_label(target["comparator"], target["target_value"], target["target_upper"],
-                                "%" if metric.unit == "pct" else None, target["target_text"])
 
 
 def reference_lines(metric: Metric, province: object, target: dict | None, colour: str = RED) -> list[dict]:
@@ -38,7 +33,7 @@ def reference_lines(metric: Metric, province: object, target: dict | None, colou
     if target:
         upper = target["target_upper"] if target["comparator"] == "range" else target["target_value"]
         lines.append({"value": target["target_value"], "upper": upper,
-                      "text": f"Chỉ tiêu {target['year']}: {target_text(metric, target)}", "colour": GREEN})
+                      "text": f"Chỉ tiêu {target['year']}: {target_text(target)}", "colour": GREEN})
     return lines
 
 
@@ -82,7 +77,7 @@ def answer(data: pd.DataFrame, metric: Metric, target: dict | None) -> str:
     queries.commune_metric judges it); without a target, the lowest and the highest unit."""
     if target:
         missed, unjudged = int(data["met"].eq(False).sum()), int(data["met"].isna().sum())
-        goal = f"chỉ tiêu {target['year']}: {target_text(metric, target)}"
+        goal = f"chỉ tiêu {target['year']}: {target_text(target)}"
         if not missed and not unjudged:
             return f"Cả {formatting.number(len(data))} đơn vị đạt {goal}"
         text = f"{missed}/{formatting.number(len(data))} đơn vị chưa đạt {goal}"
