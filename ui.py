@@ -28,8 +28,10 @@ from warehouse.queries import PEER_MEASURES, Con  # noqa: F401 (PEER_MEASURES: t
 # Pages import nothing from warehouse/ (tests/test_structure.py): the pure display helpers they need are
 # re-exported here, one block, under ui's names (ui.number, ui.get_metric, ui.summary_table, …).
 from warehouse import (  # noqa: F401
+    charts,  # what the charts share: colours, labelled reference lines, ranked bars
     choropleth,  # the map's chart spec
     comparison,  # the compare page's answers, chart specs and tables
+    target_charts,  # the targets page's charts
     trends,  # the profile's trend charts
 )
 from warehouse.datasets import DATASETS  # noqa: F401

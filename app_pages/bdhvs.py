@@ -11,7 +11,6 @@ SCOPES = {"top": "10 đầu", "bottom": "10 cuối", "all": "Tất cả"}
 BARS, MOVERS = 10, 5
 MAX_BARS = 150  # «Tất cả» beyond this many units (national scale): the first and the last half of it
 MOVED = ("learners", "learners_per_1000")  # the measures whose rank change the table shows
-BLUE, RED = "#1f77b4", "#d62728"
 RANK_HELP = ("x/n: hạng x trong n đơn vị có số liệu của chỉ số đó cùng ngày (1 + số đơn vị đứng trên); "
              "dấu * là hạng tỉnh công bố trong báo cáo của đơn vị, khi kho chưa có đủ bảng xếp hạng ngày đó.")
 
@@ -34,46 +33,15 @@ def province_cards(province: pd.DataFrame) -> None:
         column.metric(metric.label, metric.format(row["value"]), delta=delta(metric, row["change"]), border=True, help=how)
 
 
-def reference_text(metric: ui.Metric, value: float) -> str:
-    return (f"Trung bình mỗi đơn vị: {metric.format(value)}" if metric.unit == "count"
-            else f"Toàn tỉnh: {metric.format(value)}")
-
-
-def reference_layers(metric: ui.Metric, value, top: float, both_axes: bool) -> list[dict]:
-    """The province line (for a count, the mean per unit), dashed, its label written at its top end, above the bars
-    (and above the top axis's labels when there is one)."""
-    if value is None or pd.isna(value):
-        return []
-    data = {"values": [{"value": value, "text": reference_text(metric, value)}]}
-    x = {"field": "value", "type": "quantitative", "axis": None}
-    right = value > top / 2
-    label = {"type": "text", "align": "right" if right else "left", "dx": -6 if right else 6, "baseline": "bottom",
-             "fontSize": 12, "fontWeight": "bold", "color": RED}
-    return [{"data": data, "mark": {"type": "rule", "color": RED, "strokeDash": [6, 3], "size": 2}, "encoding": {"x": x}},
-            {"data": data, "mark": label,
-             "encoding": {"x": x, "y": {"value": -24 if both_axes else -4}, "text": {"field": "text"}}}]
-
-
 def ranking_spec(bars: pd.DataFrame, metric: ui.Metric, reference, both_axes: bool) -> dict:
-    """Bars best first, each labelled with its value; x axes top and bottom when the list is long. Written as the
-    Vega-Lite spec itself: altair builds and validates this one in ≈ 110 ms per run, the page's budget is 150."""
-    top = 1.12 * max(bars["value"].max(), reference if reference is not None and not pd.isna(reference) else 0)
-    x = {"field": "value", "type": "quantitative", "title": metric.axis_title, "scale": {"domain": [0, top], "nice": False}}
-    y = {"field": "label", "type": "nominal", "sort": None, "title": None,
-         "axis": {"labelLimit": 230, "labelOverlap": False, "labelFontSize": 12}}
+    """Bars best first, each labelled with its value (ui.charts.ranked_bars); a bar opens the unit's profile."""
     tooltip = [{"field": "commune_name", "title": "Đơn vị"}, {"field": "value_text", "title": metric.label},
                {"field": "rank_text", "title": "Hạng"}, {"field": "movement", "title": "Thay đổi hạng"},
                {"field": "former_district", "title": "Huyện cũ"}]
-    bar = {"params": [{"name": "commune", "select": {"type": "point", "fields": ["commune_code"], "on": "click"}}],
-           "mark": {"type": "bar", "color": BLUE, "cursor": "pointer"},
-           "encoding": {"x": {**x, "axis": {"orient": "top", "title": None} if both_axes else {"orient": "bottom"}}, "y": y,
-                        "tooltip": tooltip,
-                        "opacity": {"condition": {"param": "commune", "empty": False, "value": 1}, "value": 0.85}}}
-    values = {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11, "color": "#333"},
-              "encoding": {"x": {**x, "axis": {"orient": "bottom"} if both_axes else None}, "y": y,
-                           "text": {"field": "value_text"}}}
-    return {"layer": [bar, values, *reference_layers(metric, reference, top, both_axes)], "height": {"step": 20},
-            "resolve": {"axis": {"x": "independent"}}, "config": {"locale": ui.VEGA_LOCALE}}
+    lines = ui.comparison.reference_lines(metric, reference, None)  # the province's line (a count: the mean)
+    spec = ui.charts.ranked_bars(bars, metric.axis_title, lines, colour={"value": ui.charts.BLUE}, tooltip=tooltip,
+                                 both_axes=both_axes)
+    return spec | {"config": {"locale": ui.VEGA_LOCALE}}
 
 
 def draw_ranking(metric: ui.Metric, scope: str, reference) -> None:

@@ -123,9 +123,9 @@ def draw_distribution() -> pd.DataFrame:
 
 
 def draw_scatter(pair: pd.DataFrame, metric2: ui.Metric) -> None:
-    lines_x = cmp.reference_lines(metric, province, target, cmp.GREY)
+    lines_x = cmp.reference_lines(metric, province, target, ui.charts.GREY)
     lines_y = cmp.reference_lines(metric2, ui.province_reference(metric2.name, period2),
-                                  ui.metric_target(metric2.name, period2.year), cmp.GREY)
+                                  ui.metric_target(metric2.name, period2.year), ui.charts.GREY)
     data = pair[["commune_code", "commune_name", "unit_type", "former_district", "x_value", "y_value", "extremity"]]
     data = data.assign(x_text=data["x_value"].map(metric.format), y_text=data["y_value"].map(metric2.format))
     draw(data, cmp.scatter_spec(data, metric, metric2, lines_x, lines_y), "compare_scatter_chart")

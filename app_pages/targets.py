@@ -1,7 +1,6 @@
 """Chỉ tiêu: the action plan's targets with the province's and the communes' attainment per year, goal lines
 on the charts, and the indicators no measure of the warehouse tracks listed as such."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +13,6 @@ ui.page_header(
     "«≤ x» đạt khi thực tế ≤ x.",
 )
 TABLE_ROWS = 300
-GOAL_RED = "#c62828"
 STATUS_COLORS = {"Đạt": "color: #1b7f3b; font-weight: 600", "Chưa đạt": "color: #c62828; font-weight: 600",
                  ui.UNTRACKED: "color: #757575"}
 
@@ -111,49 +109,12 @@ with left:
     st.caption("Mỗi năm so với số liệu mới nhất đến hết năm đó.")
 
 
-def goal_layers(value: float, upper: float | None, label: str, axis: str) -> list:
-    """The goal line (altair rule) at the target, a band for a range '75–80', and its label."""
-    goal = pd.DataFrame({"value": [value], "upper": [upper if upper is not None else value], "label": [label]})
-    base = alt.Chart(goal)
-    layers = []
-    if upper is not None:
-        layers.append(base.mark_rect(opacity=0.15, color="#2e7d32").encode(
-            **{axis: "value:Q", f"{axis}2": "upper:Q"}))
-    layers.append(base.mark_rule(color=GOAL_RED, strokeDash=[6, 3], size=2).encode(
-        **{axis: "value:Q"}, tooltip=alt.Tooltip("label:N", title="Mục tiêu")))
-    layers.append(goal_text(base, axis))
-    return layers
-
-
-def goal_text(base: alt.Chart, axis: str) -> alt.Chart:
-    """The goal's label on its line: above a horizontal line at its left end, left of a vertical one at its top
-    (goals sit high on their scale, so the label stays inside the frame)."""
-    style = {"color": GOAL_RED, "fontWeight": "bold"}
-    if axis == "y":
-        return base.mark_text(align="left", baseline="bottom", dy=-4, **style).encode(
-            y="value:Q", x=alt.value(4), text="label:N")
-    return base.mark_text(align="right", baseline="top", dx=-5, **style).encode(
-        x="value:Q", y=alt.value(2), text="label:N")
-
-
-upper = None if pd.isna(row["target_upper"]) else float(row["target_upper"])
-goal_label = f"Mục tiêu {year}: {target}"
+goal = ui.target_charts.goal_line(float(row["target_value"]), row["target_upper"], f"Mục tiêu {year}: {target}")
+locale = {"config": {"locale": ui.VEGA_LOCALE}}
 with right:
-    series = ui.province_series()
     st.markdown(f"**Toàn tỉnh qua các kỳ và mục tiêu năm {year}**")
-    trend = series[series["metric"] == metric_name]
-    trend = trend.assign(
-        period_text=[ui.period_label(metric.dataset, start, end)
-                     for start, end in zip(trend["period_start"], trend["period_end"], strict=True)],
-        value_text=trend["value"].map(metric.format),
-    )
-    line = alt.Chart(trend).mark_line(point=True, color="#1f77b4").encode(
-        x=alt.X("period_text:O", title="Kỳ số liệu", sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-        y=alt.Y("value:Q", title="Toàn tỉnh (%)" if metric.unit == "pct" else "Toàn tỉnh"),
-        tooltip=[alt.Tooltip("period_text:N", title="Kỳ"), alt.Tooltip("value_text:N", title="Toàn tỉnh")],
-    )
-    chart = alt.layer(line, *goal_layers(float(row["target_value"]), upper, goal_label, "y")).properties(height=260)
-    st.altair_chart(chart.configure(locale=ui.VEGA_LOCALE), width="stretch")
+    trend = ui.target_charts.trend_frame(ui.province_series(), metric)
+    st.vega_lite_chart(trend, ui.target_charts.trend_spec(trend, metric, goal) | locale, width="stretch")
 
 # ---------------------------------------------------------------- every commune against the target
 communes = ui.target_communes(indicator_code, metric_name, year, whose)
@@ -161,30 +122,11 @@ judged = communes.dropna(subset=["actual"])
 n_met = int(judged["met"].eq(True).fillna(False).sum())
 st.subheader(f"Các xã so với mục tiêu: {n_met}/{len(judged)} đạt")
 if not judged.empty:
-    data = judged.assign(
-        status=judged["status"].map(ui.status_label),
-        value_text=judged["actual"].map(metric.format),
-    )
-    tooltip = [alt.Tooltip("commune_name:N", title="Đơn vị"), alt.Tooltip("value_text:N", title=metric.label),
-               alt.Tooltip("status:N", title="Kết quả"), alt.Tooltip("former_district:N", title="Huyện cũ")]
-    color = alt.Color("status:N", title=None, scale=alt.Scale(domain=["Đạt", "Chưa đạt", "Chưa đến hạn", "Tham khảo (số đo gần đúng)"],
-                                                     range=["#66bb6a", "#e57373", "#90a4ae", "#b0bec5"]),
-                      legend=alt.Legend(orient="top"))
-    if len(data) <= 150:
-        bars = alt.Chart(data).mark_bar().encode(
-            x=alt.X("actual:Q", title=metric.axis_title, axis=alt.Axis(orient="top")),
-            # the furthest from the goal first, under the axis (like the table): no reader scrolls to find who lags
-            y=alt.Y("commune_name:N", sort="x" if metric.higher_is_better else "-x", title=None,
-                    axis=alt.Axis(labelLimit=200, labelOverlap=False)),
-            color=color, tooltip=tooltip,
-        ).properties(height=alt.Step(16))
-    else:  # at national scale a histogram, not thousands of named bars
-        bars = alt.Chart(data).mark_bar().encode(
-            x=alt.X("actual:Q", bin=alt.Bin(maxbins=40), title=metric.axis_title),
-            y=alt.Y("count():Q", title="Số đơn vị"), color=color,
-        ).properties(height=300)
-    chart = alt.layer(bars, *goal_layers(float(row["target_value"]), upper, goal_label, "x"))
-    st.altair_chart(chart.configure(locale=ui.VEGA_LOCALE), width="stretch")
+    data = ui.target_charts.communes_frame(judged, metric)
+    chart = st.vega_lite_chart(data, ui.target_charts.communes_spec(data, metric, goal) | locale, width="stretch",
+                               on_select="rerun", selection_mode="commune",
+                               key=f"targets_chart_{indicator_code}_{metric_name}_{year}")
+    ui.open_clicked_profile(chart, "commune")
 
     table = pd.DataFrame({
         "Đơn vị": judged["commune_name"], "Huyện cũ": judged["former_district"], "Thực tế": judged["actual"],

@@ -323,3 +323,19 @@ def test_bdhvs_movement_is_since_the_previous_snapshot(seeded_con):
         where commune_code = '21421' and metric = 'learners' and period_end = date '2025-11-18'
     """).fetchone()
     assert mo_cay == (11, 7, -4)  # reported: 7th on 03/11, 11th on 18/11 → down 4
+
+
+def raw_columns(con, table: str) -> set[str]:
+    return {name for (name,) in con.execute("select column_name from duckdb_columns() where schema_name = 'raw' "
+                                            "and table_name = ?", [table]).fetchall()}
+
+
+def test_a_warehouse_made_before_a_column_or_table_was_added_gains_it(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with db.write_connection(path) as con:
+        con.execute("alter table raw.dvctt drop column received_online")
+        con.execute("drop table meta.value_sources")
+    with db.write_connection(path) as con:  # the registry's column and the meta table are back, rows kept
+        assert "received_online" in raw_columns(con, "dvctt")
+        assert con.execute("select count(*) from meta.value_sources").fetchone() == (0,)
+        assert db._schema_current(con)

@@ -3,6 +3,7 @@
 import functools
 import json
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -86,23 +87,37 @@ def test_plan_as_written(targets):
 
 
 def vega_charts(at) -> list[tuple[dict, dict]]:
-    """The page's Vega-Lite charts in order: (spec, {dataset name: rows})."""
-    return [(json.loads(e.proto.spec), {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
-                                        for d in e.proto.datasets}) for e in at.get("vega_lite_chart")]
+    """The page's Vega-Lite charts in order: (spec, {dataset name: rows}; the chart's own data under "")."""
+    def rows(data) -> pd.DataFrame:
+        return pa.ipc.open_stream(data).read_all().to_pandas()
+
+    return [(json.loads(e.proto.spec), {d.name: rows(d.data.data) for d in e.proto.datasets}
+             | ({"": rows(e.proto.data.data)} if e.proto.data.data else {})) for e in at.get("vega_lite_chart")]
+
+
+def line_texts(spec: dict) -> list[str]:
+    """The texts written on a chart's reference lines (each line's layers carry their own data)."""
+    return [row["text"] for layer in spec["layer"] if layer["mark"]["type"] == "text" and "data" in layer
+            for row in layer["data"]["values"]]
 
 
 def test_goal_lines_are_labelled_on_the_line_and_periods_read_whole(targets):
     at = targets(year="2030", indicator="3.5")
     (trend, trend_data), (communes, communes_data) = vega_charts(at)
-    for spec, datasets in ((trend, trend_data), (communes, communes_data)):
-        texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
-        assert len(texts) == 1 and texts[0]["encoding"]["text"]["field"] == "label"
-        labels = {label for rows in datasets.values() if "label" in rows for label in rows["label"]}
-        assert labels == {"Mục tiêu 2030: ≥ 85 %"}
-    bars = communes["layer"][0]["encoding"]
-    assert bars["y"]["sort"] == "x" and bars["x"]["axis"]["orient"] == "top"  # the furthest below the goal first
+    assert line_texts(trend) == line_texts(communes) == ["Mục tiêu 2030: ≥ 85 %"]
+    assert trend["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 100]  # a rate on 0–100 %
     periods = next(rows for rows in trend_data.values() if "period_text" in rows)["period_text"].tolist()
     assert periods[-1].startswith("01/07") and periods[-1].endswith("30/10/2025")  # DVCTT's period, not its end
+
+
+def test_the_units_under_the_goal_come_first_under_the_axis_and_a_bar_opens_the_profile(targets):
+    at = targets(year="2025", indicator="3.5")
+    communes, rows = vega_charts(at)[1]
+    bars = communes["layer"][0]
+    assert bars["encoding"]["y"]["sort"] is None and bars["encoding"]["x"]["axis"]["orient"] == "top"
+    missed = rows[""]["status"].eq("Chưa đạt")
+    assert missed.sum() == 23 and missed.iloc[:23].all()  # 23/96 under ≥ 70 %, as the compare page says
+    assert bars["params"][0]["select"]["fields"] == ["commune_code"]  # clicked: ui.open_clicked_profile
 
 
 def test_the_tables_fit_a_laptop_screen_with_short_headers_and_their_help(targets):

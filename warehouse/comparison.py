@@ -11,13 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from warehouse import formatting
+from warehouse.charts import BLUE, CHOSEN, GREEN, ORANGE, PICK, RED, line, padded, ranked_bars, rule_layers
 from warehouse.leader import target_text
 from warehouse.metrics import Metric
 
 MET, MISSED, UNJUDGED = "Đạt chỉ tiêu", "Chưa đạt", "Chưa đánh giá"
-BLUE, RED, GREEN, ORANGE, GREY = "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#7f7f7f"
-PICK = {"name": "commune", "select": {"type": "point", "fields": ["commune_code"], "on": "click"}}  # → the profile
-CHOSEN = {"param": "commune", "empty": False}
 Y_AXIS_WIDTH = 36  # the histogram and the strip under it get the same left margin, so their x axes line up
 LABELLED = 5  # the scatter names its points farthest from the rest (queries.commune_metric_pair's extremity)
 
@@ -28,46 +26,11 @@ def reference_lines(metric: Metric, province: object, target: dict | None, colou
     lines = []
     if province is not None and not pd.isna(province):
         what = "Trung bình mỗi đơn vị" if metric.unit == "count" else "Toàn tỉnh"
-        lines.append({"value": province, "upper": province, "text": f"{what}: {metric.format(province)}",
-                      "colour": colour})
+        lines.append(line(province, f"{what}: {metric.format(province)}", colour))
     if target:
-        upper = target["target_upper"] if target["comparator"] == "range" else target["target_value"]
-        lines.append({"value": target["target_value"], "upper": upper,
-                      "text": f"Chỉ tiêu {target['year']}: {target_text(target)}", "colour": GREEN})
+        upper = target["target_upper"] if target["comparator"] == "range" else None
+        lines.append(line(target["target_value"], f"Chỉ tiêu {target['year']}: {target_text(target)}", GREEN, upper))
     return lines
-
-
-def padded(values: list[float], share: float = 0.05) -> list[float]:
-    """[low, high] around `values`, widened by `share` of their range on each side: no point on the frame."""
-    low, high = min(values), max(values)
-    pad = (high - low) * share or abs(high) * share or 1
-    return [low - pad, high + pad]
-
-
-def rule_layers(lines: list[dict], axis: str, label_at: float) -> list[dict]:
-    """Dashed lines across the chart at each value on `axis` ('x': vertical), a band for a range, and the line's
-    text written on it: for vertical lines at the pixel height `label_at`, for horizontal ones at the data value
-    `label_at` of x (the right end); of two lines, the lower's text left of (under) it, the higher's right of
-    (above) it, so that they never overlap."""
-    layers = []
-    for i, line in enumerate(sorted(lines, key=lambda r: r["value"])):
-        data = {"values": [{**line, "at": label_at}]}
-        position = {axis: {"field": "value", "type": "quantitative", "axis": None}}
-        if line["upper"] != line["value"]:
-            layers.append({"data": data, "mark": {"type": "rect", "color": line["colour"], "opacity": 0.12},
-                           "encoding": {**position, f"{axis}2": {"field": "upper"}}})
-        layers.append({"data": data, "mark": {"type": "rule", "color": line["colour"], "strokeDash": [6, 3], "size": 2},
-                       "encoding": position})
-        text = {"type": "text", "color": line["colour"], "fontSize": 12, "fontWeight": "bold"}
-        lower = i == 0 and len(lines) > 1
-        if axis == "x":
-            text |= {"align": "right" if lower else "left", "dx": -5 if lower else 5, "baseline": "bottom"}
-            where = {"y": {"value": label_at}}
-        else:
-            text |= {"align": "right", "baseline": "top" if lower else "bottom", "dy": 3 if lower else -3}
-            where = {"x": {"field": "at", "type": "quantitative", "axis": None}}
-        layers.append({"data": data, "mark": text, "encoding": {**position, **where, "text": {"field": "text"}}})
-    return layers
 
 
 # ---------------------------------------------------------------- the answers
@@ -119,24 +82,12 @@ def _tooltip(metric: Metric, *extra: tuple[str, str]) -> list[dict]:
 
 
 def ranked_spec(bars: pd.DataFrame, metric: Metric, lines: list[dict], has_target: bool, both_axes: bool) -> dict:
-    """Bars in the frame's order, each labelled with its value, coloured by the target; the x axis at the top and
-    the bottom when the list is long; the province and target lines labelled above the bars."""
-    top = 1.12 * max([bars["value"].max()] + [line["upper"] for line in lines])
-    x = {"field": "value", "type": "quantitative", "title": metric.axis_title, "scale": {"domain": [0, top], "nice": False}}
-    y = {"field": "label", "type": "nominal", "sort": None, "title": None,
-         "axis": {"labelLimit": 230, "labelOverlap": False, "labelFontSize": 12}}
+    """Bars in the frame's order, each labelled with its value, coloured by the target (charts.ranked_bars)."""
     colour = ({"field": "status", "type": "nominal", "title": None, "legend": {"orient": "bottom"},
                "scale": {"domain": [MET, MISSED, UNJUDGED], "range": [BLUE, ORANGE, "#9e9e9e"]}}
               if has_target else {"value": BLUE})
-    bar = {"params": [PICK], "mark": {"type": "bar", "cursor": "pointer"},
-           "encoding": {"x": {**x, "axis": {"orient": "top", "title": None} if both_axes else {"orient": "bottom"}},
-                        "y": y, "color": colour, "tooltip": _tooltip(metric, ("former_district", "Huyện cũ")),
-                        "opacity": {"condition": {**CHOSEN, "value": 1}, "value": 0.85}}}
-    values = {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11, "color": "#333"},
-              "encoding": {"x": {**x, "axis": {"orient": "bottom"} if both_axes else None}, "y": y,
-                           "text": {"field": "value_text"}}}
-    return {"layer": [bar, values, *rule_layers(lines, "x", -30 if both_axes else -4)], "height": {"step": 20},
-            "resolve": {"axis": {"x": "independent"}}}
+    return ranked_bars(bars, metric.axis_title, lines, colour=colour, both_axes=both_axes,
+                       tooltip=_tooltip(metric, ("former_district", "Huyện cũ")))
 
 
 def distribution_specs(values: pd.Series, metric: Metric, lines: list[dict]) -> tuple[dict, dict]:
@@ -159,7 +110,7 @@ def distribution_specs(values: pd.Series, metric: Metric, lines: list[dict]) -> 
                        "axis": {"labels": False, "ticks": False, "domain": False, "titleOpacity": 0,
                                 "minExtent": Y_AXIS_WIDTH, "maxExtent": Y_AXIS_WIDTH}},
                  "color": {"condition": {**CHOSEN, "value": RED}, "value": BLUE}, "tooltip": _tooltip(metric)}}
-    return ({"layer": [histogram, *rule_layers(lines, "x", -4)], "height": 300,
+    return ({"layer": [histogram, *rule_layers(lines, "x")], "height": 300,
              "resolve": {"axis": {"x": "independent"}}}, strip)  # the lines' "axis": None hides no shared axis
 
 
@@ -185,7 +136,7 @@ def scatter_spec(data: pd.DataFrame, metric: Metric, metric2: Metric, lines_x: l
               "mark": {"type": "text", "align": align, "dx": dx, "dy": -7, "fontSize": 11, "color": "#333"},
               "encoding": {"x": {**x, "axis": None}, "y": {**y, "axis": None}, "text": {"field": "commune_name"}}}
              for side, align, dx in (("<", "left", 7), (">=", "right", -7))]
-    rules = [*rule_layers(lines_x, "x", 14), *rule_layers(lines_y, "y", x_domain[1])]
+    rules = [*rule_layers(lines_x, "x", at=14), *rule_layers(lines_y, "y")]
     return {"layer": [points, *rules, *names], "height": 480,
             "resolve": {"axis": {"x": "independent", "y": "independent"}}}  # the points' axes only
 

@@ -90,9 +90,27 @@ def data_dir(db: Path) -> Path:
     return db.parent
 
 
+META_TABLES = ("loads", "qualifiers", "value_sources")
+
+
+def _schema_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the meta tables, the load sequence and every raw column the registry names exist: one catalog read
+    (each load opens two write connections; ≈ 100 `add column if not exists` cost ≈ 0,08 s each time)."""
+    have = set(con.execute("select schema_name, table_name, column_name from duckdb_columns() "
+                           "where database_name = current_database() and schema_name in ('meta', 'raw')").fetchall())
+    tables = {(schema, table) for schema, table, _ in have}
+    sequence = con.execute("select count(*) from duckdb_sequences() where database_name = current_database() "
+                           "and schema_name = 'meta' and sequence_name = 'load_id_seq'").fetchone()[0]
+    return (bool(sequence) and all(("meta", t) in tables for t in META_TABLES)
+            and all(("raw", ds.name, name) in have
+                    for ds in datasets.DATASETS.values() for name, _ in datasets.raw_columns(ds)))
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the meta and raw schemas and tables when missing, and a raw table's columns the registry has
-    gained since (idempotent)."""
+    gained since (idempotent; nothing written when all are there)."""
+    if _schema_current(con):
+        return
     con.execute("create schema if not exists meta")
     con.execute("create schema if not exists raw")
     con.execute("create sequence if not exists meta.load_id_seq start 1")
