@@ -64,6 +64,7 @@ from warehouse.metrics import (  # noqa: F401
     period_label,
     status_label,
     target_label,
+    typed_period_label,
 )
 from warehouse.metrics import get as get_metric  # noqa: F401
 from warehouse.metrics import of_dataset as metrics_of_dataset  # noqa: F401

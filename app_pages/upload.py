@@ -282,9 +282,11 @@ def show_period(table, findings) -> None:
         return
     if table.period_source == "title":
         st.info(f"Bảng không có cột kỳ báo cáo. Kỳ đọc từ tiêu đề «{ui.md_text(table.period_text)}»: "
-                f"**{ui.period_as_typed(table.period)}**. Kiểm tra lại; sửa ô dưới đây nếu sai.", icon=":material/event:")
+                f"**{ui.typed_period_label(table.dataset, table.period)}**. Kiểm tra lại; sửa ô dưới đây nếu sai.",
+                icon=":material/event:")
     elif table.period_source == "given":
-        st.info(f"Kỳ báo cáo bạn nhập: **{ui.period_as_typed(table.period)}** (áp dụng cho mọi dòng).", icon=":material/event:")
+        st.info(f"Kỳ báo cáo bạn nhập: **{ui.typed_period_label(table.dataset, table.period)}** (áp dụng cho mọi dòng).",
+                icon=":material/event:")
     elif missing:
         st.warning("Bảng không có cột kỳ báo cáo và tiêu đề không ghi kỳ: hãy nhập kỳ báo cáo.", icon=":material/event:")
     if "upload_period" not in st.session_state and table.period_source == "title":

@@ -55,7 +55,7 @@ def test_extract_prints_a_vietnamese_summary_and_exits_0(tmp_path):
     done = warehouse("extract", str(MO_CAY), "--out", str(tmp_path / "so_lieu.xlsx"))
     assert done.returncode == 0, done.stderr
     assert "Đơn vị báo cáo: Xã Mỏ Cày (mã 21421)" in done.stdout
-    assert "Kỳ của số liệu dùng được: đến ngày 03/11/2025; đến ngày 18/11/2025; 01/07/2025 – 30/10/2025" in done.stdout
+    assert "Kỳ của số liệu dùng được: đến ngày 03/11/2025; đến ngày 18/11/2025; 01/07–30/10/2025" in done.stdout
     assert "Số liệu dùng được: 37 (bdhvs 14, dvctt 23); không dùng:" in done.stdout
     assert (tmp_path / "so_lieu.xlsx").exists()
 

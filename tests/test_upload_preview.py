@@ -42,7 +42,7 @@ def test_preview_of_a_government_workbook_then_load(page, tmp_path, seeded_copy)
     assert any("Hồ sơ thủ tục hành chính" in h.value for h in at.subheader)
     assert any("«Biểu 01»" in c.value and "dòng 8–9" in c.value and "3 dòng số liệu" in c.value for c in at.caption)
     assert md_text("(Từ ngày 01/7/2025 đến ngày 30/10/2025)") in at.info[0].value  # the title, as text
-    assert "01/07/2025-30/10/2025" in at.info[0].value
+    assert "**01/07–30/10/2025**" in at.info[0].value  # written as every page writes it; typed as the field shows
     assert at.text_input(key="upload_period").value == "01/07/2025-30/10/2025"
     mapping = frame_with(at, "Hiểu là")  # the header as written, read as the registry's label (no canonical names)
     assert dict(zip(mapping["Cột trong tệp"], mapping["Hiểu là"], strict=True))["Đã giải quyết / Quá hạn"] == \
@@ -70,7 +70,7 @@ def test_period_typed_when_the_title_has_none(page, tmp_path, seeded_copy):
     assert not [b for b in at.button if b.key == "upload_load"]
     at.text_input(key="upload_period").set_value("01/07/2025-30/09/2025").run()
     assert not at.error, [e.value for e in at.error]
-    assert "01/07/2025-30/09/2025" in at.info[0].value
+    assert "01/07–30/09/2025" in at.info[0].value
     at.button(key="upload_load").click().run()
     assert "Đã nạp 3 dòng" in at.success[-1].value
     assert loaded(seeded_copy, "select distinct period_start, period_end from raw.dvctt where period_end = '2025-09-30'") \

@@ -46,6 +46,13 @@ def day(value: object) -> str:
     return str(value)
 
 
+def day_range(start: object, end: object) -> str:
+    """A period from `start` to `end` as every page writes it: '01/07–30/10/2025'; across a new year
+    '01/12/2024–30/06/2025'."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    return f"{start:%d/%m}–{day(end)}" if start.year == end.year else f"{day(start)}–{day(end)}"
+
+
 def moment(value: object) -> str:
     """A timestamp as dd/mm/yyyy HH:MM."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):

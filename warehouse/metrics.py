@@ -155,10 +155,15 @@ def period_label(dataset: str, period_start: object, period_end: object) -> str:
     if dataset == "broadband":
         return month_label(period_end)
     if dataset == "dvctt" and not _missing(period_start):
-        start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
-        return f"{start:%d/%m}–{formatting.day(end)}" if start.year == end.year else \
-            f"{formatting.day(start)}–{formatting.day(end)}"
+        return formatting.day_range(period_start, period_end)
     return f"ngày {formatting.day(period_end)}"
+
+
+def typed_period_label(dataset: str, period: dict) -> str:
+    """A period typed by the analyst or read from a title (values.parse_period: {period_start, period_end},
+    {period} or {snapshot_date}) as every page writes it (period_label)."""
+    end = period.get("period_end") or period.get("period") or period.get("snapshot_date")
+    return period_label(dataset, period.get("period_start"), end)
 
 
 def latest_overlapping(metric: Metric, period_end: object, period_start: object, other: Metric,

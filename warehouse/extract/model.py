@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from warehouse import formatting
+
 USED = "dùng"
 NOT_USED = "không dùng"
 
@@ -47,7 +49,7 @@ class Period:
             return f"đến ngày {self.end:%d/%m/%Y}"
         if self.kind == "month":
             return f"tháng {self.end:%m/%Y}"
-        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+        return formatting.day_range(self.start, self.end)
 
 
 @dataclass(frozen=True)
