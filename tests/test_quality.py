@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from warehouse import datasets, ingest, quality
@@ -97,3 +98,33 @@ def test_suite_covers_keys_ranges_and_part_rules(name):
     pairs = {(json.loads(k)["column_B"], json.loads(k)["column_A"]) for t, k in kinds
              if t == "expect_column_pair_values_a_to_be_greater_than_b"}
     assert set(ds.parts) <= pairs
+
+
+SAMPLES = {"dvctt": "dvctt.xlsx", "broadband": "broadband.xlsx", "bdhvs": "bdhvs.xlsx", "targets": "targets.xlsx"}
+
+
+def broken(frame, suite: dict):
+    """`frame` with each of the suite's row checks failed on a row of its own (a NULL, a value out of its bounds,
+    a part larger than its whole), where the frame has that column."""
+    frame = frame.copy()
+    checks = [e for e in suite["expectations"] if all(c in frame for c in quality._columns_of(e["kwargs"]))]
+    for row, e in enumerate(checks):
+        at, kwargs = frame.index[row % len(frame)], e["kwargs"]
+        if e["type"] == quality.NOT_NULL:
+            frame.loc[at, kwargs["column"]] = None
+        elif e["type"] == quality.BETWEEN and kwargs["column"] in frame:
+            bound = kwargs.get("max_value")
+            frame.loc[at, kwargs["column"]] = bound + 1 if bound is not None else kwargs["min_value"] - 1
+        elif e["type"] == quality.PAIR and pd.api.types.is_numeric_dtype(frame[kwargs["column_B"]]):
+            frame.loc[at, kwargs["column_A"]] = frame.loc[at, kwargs["column_B"]] - 1
+    return frame
+
+
+@pytest.mark.parametrize("dataset", sorted(SAMPLES))
+def test_the_quick_pass_with_merged_checks_finds_what_each_check_finds_alone(dataset, communes):
+    table = ingest.read_table(ROOT / "data" / "samples" / SAMPLES[dataset], dataset, communes)
+    suite = quality.load_suite(dataset)
+    for frame in (table.frame, broken(table.frame, suite)):
+        found = quality.validate(dataset, frame, table.sheet, table.headers)
+        assert found == quality.validate(dataset, frame, table.sheet, table.headers, merge=False)
+    assert len({f.rule for f in found if f.row is not None}) >= 2  # the broken frame fails several kinds of check

@@ -83,29 +83,107 @@ DETAIL_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [
 
 
 def validate(dataset: str, frame: pd.DataFrame, sheet: str | None = None,
-             headers: dict[str, str] | None = None) -> list[Finding]:
+             headers: dict[str, str] | None = None, *, merge: bool = True) -> list[Finding]:
     """Findings of the dataset's suite on `frame` (which has a source_row column).
 
-    Two passes: the whole suite with BOOLEAN_ONLY results (GX's bookkeeping for the offending
-    rows more than doubles the time of a clean file), then only the expectations that failed,
-    with the rows they failed on.
+    Two passes: a quick one with BOOLEAN_ONLY results (GX's bookkeeping for the offending rows more than doubles
+    the time of a clean file), then only the expectations that failed, with the rows they failed on. In the quick
+    pass, expectations of one kind and the same bounds stand merged as one (`merged`; GX spends ≈ 10 ms on each
+    expectation whatever the rows): a clean file is checked by ≈ 8 expectations instead of ≈ 25, and a merged
+    one that fails has each of its own checked in the second pass. `merge=False`: one by one (the tests' reference).
     """
     suite_json = load_suite(dataset)
     checked = _numpy_numbers(add_derived_columns(frame, suite_json))
     applicable = _applicable(suite_json, set(checked.columns))
+    quick = merged(applicable["expectations"], checked) if merge else [(e, [e]) for e in applicable["expectations"]]
+    quick_suite = [{**e, "meta": {**e["meta"], "position": i}} for i, (e, _) in enumerate(quick)]
     checked.index = pd.RangeIndex(len(checked), name=POSITION)
     with _gx_lock:  # the shared GX context is not thread-safe
         batch = _batch_definition().get_batch(batch_parameters={"dataframe": checked})
-        quick = batch.validate(_suite(applicable, applicable["expectations"]), result_format="BOOLEAN_ONLY")
-        failed = [applicable["expectations"][r.expectation_config.meta["position"]]
-                  for r in quick.results if not r.success]
+        passed = batch.validate(_suite(applicable, quick_suite), result_format="BOOLEAN_ONLY")
+        failed = list({e["meta"]["position"]: e for r in passed.results if not r.success
+                       for e in quick[r.expectation_config.meta["position"]][1]}.values())
         results = batch.validate(_suite(applicable, failed), result_format=DETAIL_FORMAT).results if failed else []
     labels = _labels(dataset, headers or {})
     findings = []
-    for r in results:
+    for r in sorted(results, key=lambda r: r.expectation_config.meta["position"]):
         if not r.success:
             findings += _findings(r, sheet, labels, set(checked.columns), checked)
     return [_explain_sum(f, checked, suite_json) for f in findings]
+
+
+# ---------------------------------------------------------------- the quick pass's merged expectations
+NOT_NULL, BETWEEN, PAIR = ("expect_column_values_to_not_be_null", "expect_column_values_to_be_between",
+                           "expect_column_pair_values_a_to_be_greater_than_b")
+BOUNDS = ("min_value", "max_value", "strict_min", "strict_max")
+MERGED = "_merged_"  # the prefix of the columns the quick pass adds to the frame
+
+
+def _merge_key(e: dict, frame: pd.DataFrame) -> tuple | None:
+    """What expectations merge on (their kind and bounds), or None for one that is checked alone."""
+    kwargs, kind = e["kwargs"], e["type"]
+    numeric = all(c in frame and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+                  for c in _columns_of(kwargs))
+    if kind == NOT_NULL and set(kwargs) == {"column"} and kwargs["column"] in frame:
+        return (kind,)
+    if kind == BETWEEN and set(kwargs) <= {"column", *BOUNDS} and numeric and (
+            kwargs.get("min_value") is not None or kwargs.get("max_value") is not None):
+        return (kind, *(kwargs.get(b) for b in BOUNDS))
+    if kind == PAIR and set(kwargs) <= {"column_A", "column_B", "or_equal", "ignore_row_if"} and numeric \
+            and kwargs.get("ignore_row_if") == "either_value_is_missing":
+        return (kind, bool(kwargs.get("or_equal")))
+    return None
+
+
+def merged(expectations: list[dict], frame: pd.DataFrame) -> list[tuple[dict, list[dict]]]:
+    """The quick pass: (expectation, the suite's expectations it stands for). Expectations of one kind and the same
+    bounds become one on a column added to `frame` that fails on a row exactly when one of them does:
+    - not null: NULL where any of the columns is;
+    - between: the row's smallest value against the lower bound, its largest against the upper one;
+    - a ≥ b (rows missing either skipped): the row's smallest a − b against 0.
+    The suite's expectations keep their meta (`position`: the second pass reports in that order)."""
+    groups: dict[tuple, list[dict]] = {}
+    quick = []
+    for e in expectations:
+        key = _merge_key(e, frame)
+        if key is None:
+            quick.append((e, [e]))
+        else:
+            groups.setdefault(key, []).append(e)
+    for key, members in groups.items():
+        if len(members) == 1:
+            quick.append((members[0], members))
+            continue
+        name = f"{MERGED}{len(frame.columns)}"
+        quick += [(e, members) for e in _merged_expectations(key, members, frame, name)]
+    return quick
+
+
+def _merged_expectations(key: tuple, members: list[dict], frame: pd.DataFrame, name: str) -> list[dict]:
+    """The expectations standing for `members` (of one `key`), on the columns `name`… they add to `frame`."""
+    kind, columns = key[0], [_columns_of(e["kwargs"]) for e in members]
+
+    def expect(type_: str, column: str, **kwargs) -> dict:
+        return {"type": type_, "kwargs": {"column": column, **kwargs}, "meta": {}}
+
+    if kind == NOT_NULL:
+        present = frame[[c for (c,) in columns]].notna().all(axis=1)
+        frame[name] = present.astype("float64").where(present)  # 1 where every column has a value, else NULL
+        return [expect(NOT_NULL, name)]
+    if kind == PAIR:
+        differences = pd.concat([frame[a] - frame[b] for a, b in columns], axis=1)
+        frame[name] = differences.min(axis=1)
+        return [expect(BETWEEN, name, min_value=0, strict_min=not key[1])]
+    low, high, strict_low, strict_high = key[1:]
+    values = frame[[c for (c,) in columns]]
+    out = []
+    if low is not None:
+        frame[f"{name}_low"] = values.min(axis=1)
+        out.append(expect(BETWEEN, f"{name}_low", min_value=low, strict_min=bool(strict_low)))
+    if high is not None:
+        frame[f"{name}_high"] = values.max(axis=1)
+        out.append(expect(BETWEEN, f"{name}_high", max_value=high, strict_max=bool(strict_high)))
+    return out
 
 
 def _suite(suite: dict, expectations: list[dict]):
