@@ -19,6 +19,7 @@ def sql_copy(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "sql"
     shutil.copytree(ROOT / "sql", folder)
     monkeypatch.setenv("WAREHOUSE_SQL_DIR", str(folder))
+    monkeypatch.setattr(models, "SQL_RECHECK_S", 0)  # the tests edit the files within the second
     return folder
 
 
@@ -48,6 +49,15 @@ def test_the_hash_follows_names_and_contents(sql_copy):
     assert edited != before
     (sql_copy / "marts" / "mart_answer.sql").rename(sql_copy / "marts" / "mart_answer_renamed.sql")
     assert models.sql_hash() not in (before, edited)
+
+
+def test_a_server_looks_at_the_files_again_at_most_every_recheck(sql_copy, monkeypatch):
+    before = models.sql_hash()
+    monkeypatch.setattr(models, "SQL_RECHECK_S", 600)
+    edit(sql_copy)
+    assert models.sql_hash() == before  # asked again within the period: the files are not looked at
+    monkeypatch.setattr(models, "SQL_RECHECK_S", 0)
+    assert models.sql_hash() != before
 
 
 def test_a_snapshot_shows_changed_sql_without_build(seeded_copy, sql_copy):

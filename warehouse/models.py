@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from datetime import datetime
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -57,11 +58,17 @@ def _digest(texts: dict[Path, str]) -> str:
 
 
 _hash_cache: dict[tuple, str] = {}
+SQL_RECHECK_S = 1.0  # the files are looked at again at most this often (every cached read of a page asks)
+_last_check: tuple[Path, float, str] | None = None  # (folder, when, hash)
 
 
 def sql_hash() -> str:
     """The hash of the seed and view files' names and contents, read again only when a file's mtime or size
-    changed."""
+    changed, and their mtimes looked at again at most every SQL_RECHECK_S (≈ 40 files: 0,5 ms a time)."""
+    global _last_check
+    last, now, folder = _last_check, time.monotonic(), sql_dir()
+    if last is not None and last[0] == folder and now - last[1] < SQL_RECHECK_S:
+        return last[2]
     files = seed_files() + macro_files() + view_files()
     stamp = tuple((str(path), st.st_mtime_ns, st.st_size) for path in files for st in [path.stat()])
     digest = _hash_cache.get(stamp)
@@ -69,6 +76,7 @@ def sql_hash() -> str:
         digest = _digest({path: path.read_text(encoding="utf-8") for path in files})
         _hash_cache.clear()
         _hash_cache[stamp] = digest
+    _last_check = (folder, now, digest)
     return digest
 
 
