@@ -336,6 +336,12 @@ def open_clicked_profile(event, selection: str) -> None:
         st.switch_page(PROFILE_PAGE, query_params={"commune": points[0]["commune_code"]})
 
 
+def open_selected_profile(event, codes: pd.Series) -> None:
+    """A row chosen in a table (st.dataframe's selection) whose commune codes are `codes` → its profile page."""
+    if event and event.selection.rows:
+        st.switch_page(PROFILE_PAGE, query_params={"commune": codes.iloc[event.selection.rows[0]]})
+
+
 def warehouse_missing(exc: Exception) -> None:
     st.error(md_text(exc), icon=":material/database_off:")
     st.stop()

@@ -6,7 +6,6 @@ import streamlit as st
 
 import ui
 
-PROFILE_PAGE = "app_pages/profile.py"
 LABELLED = 9  # how many of the largest units by area have their names written on the map (and every đặc khu)
 
 ui.page_header("Bản đồ các xã, phường, đặc khu")
@@ -51,9 +50,7 @@ with map_column:
     spec = ui.choropleth.spec(features, labels, metric, f"Chưa đạt {target_name}" if judged and missed else None)
     spec["config"]["locale"] = ui.VEGA_LOCALE
     event = st.vega_lite_chart(spec, width="stretch", on_select="rerun", selection_mode="commune", key="map_chart")
-    points = event.selection.get("commune") or []
-    if points and points[0].get("commune_code"):
-        st.switch_page(PROFILE_PAGE, query_params={"commune": points[0]["commune_code"]})
+    ui.open_clicked_profile(event, "commune")
 
 status = values["met"].map({True: "Đạt", False: "Chưa đạt"})
 table = values.assign(status=status).sort_values("rank", kind="stable", na_position="last")[

@@ -147,9 +147,7 @@ if not judged.empty:
                      notes=[f"Chỉ tiêu {indicator_code}. {row['indicator_name']} — mục tiêu đến năm {year}: {target}",
                             f"Đo bằng: {metric.label}; số liệu đến {ui.day(judged['actual_period_end'].max())}"],
                      datasets=("targets", metric.dataset, "communes"), filters=[])
-    if event.selection.rows:
-        st.switch_page("app_pages/profile.py",
-                       query_params={"commune": judged["commune_code"].iloc[event.selection.rows[0]]})
+    ui.open_selected_profile(event, judged["commune_code"])
 missing = communes[communes["actual"].isna()]
 if len(missing):
     names = (", ".join(missing["commune_name"].head(20).map(ui.md_text))
