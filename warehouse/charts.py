@@ -60,20 +60,22 @@ def rule_layers(lines: list[dict], axis: str, *, at: float = -4, top: float | No
 
 
 def ranked_bars(bars: pd.DataFrame, title: str, lines: list[dict], *, colour: dict, tooltip: list[dict],
-                both_axes: bool) -> dict:
+                both_axes: bool, rate: bool = False) -> dict:
     """Bars in the frame's order (its `label` on the y axis), each with its `value_text` at its end, clicked: the
     unit's profile; the x axis at the top and the bottom when `both_axes` (a long list), the lines labelled above
-    the bars."""
+    the bars. The scale runs past the longest bar, for its text; a `rate`'s axis reads no tick past 100 %."""
     top = 1.12 * max([bars["value"].max()] + [line_["upper"] for line_ in lines])
     x = {"field": "value", "type": "quantitative", "title": title, "scale": {"domain": [0, top], "nice": False}}
+    ticks = {"labelExpr": "datum.value <= 100 ? datum.label : ''"} if rate else {}
     y = {"field": "label", "type": "nominal", "sort": None, "title": None,
          "axis": {"labelLimit": 230, "labelOverlap": False, "labelFontSize": 12}}
     bar = {"params": [PICK], "mark": {"type": "bar", "cursor": "pointer"},
-           "encoding": {"x": {**x, "axis": {"orient": "top", "title": None} if both_axes else {"orient": "bottom"}},
+           "encoding": {"x": {**x, "axis": ticks | ({"orient": "top", "title": None} if both_axes
+                                                    else {"orient": "bottom"})},
                         "y": y, "color": colour, "tooltip": tooltip,
                         "opacity": {"condition": {**CHOSEN, "value": 1}, "value": 0.85}}}
     values = {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11, "color": "#333"},
-              "encoding": {"x": {**x, "axis": {"orient": "bottom"} if both_axes else None}, "y": y,
+              "encoding": {"x": {**x, "axis": ticks | {"orient": "bottom"} if both_axes else None}, "y": y,
                            "text": {"field": "value_text"}}}
     rules = rule_layers(lines, "x", at=ABOVE_TOP_AXIS if both_axes else -4, top=top)
     return {"layer": [bar, values, *rules], "height": {"step": 20}, "resolve": {"axis": {"x": "independent"}}}

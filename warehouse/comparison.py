@@ -83,10 +83,10 @@ def _tooltip(metric: Metric, *extra: tuple[str, str]) -> list[dict]:
 
 def ranked_spec(bars: pd.DataFrame, metric: Metric, lines: list[dict], has_target: bool, both_axes: bool) -> dict:
     """Bars in the frame's order, each labelled with its value, coloured by the target (charts.ranked_bars)."""
-    colour = ({"field": "status", "type": "nominal", "title": None, "legend": {"orient": "bottom"},
+    colour = ({"field": "status", "type": "nominal", "title": None, "legend": {"orient": "bottom", "labelLimit": 300},
                "scale": {"domain": [MET, MISSED, UNJUDGED], "range": [BLUE, ORANGE, "#9e9e9e"]}}
               if has_target else {"value": BLUE})
-    return ranked_bars(bars, metric.axis_title, lines, colour=colour, both_axes=both_axes,
+    return ranked_bars(bars, metric.axis_title, lines, colour=colour, both_axes=both_axes, rate=metric.unit == "pct",
                        tooltip=_tooltip(metric, ("former_district", "Huyện cũ")))
 
 

@@ -31,8 +31,9 @@ def trend_frame(series: pd.DataFrame, metric: Metric) -> pd.DataFrame:
 
 
 def trend_spec(trend: pd.DataFrame, metric: Metric, goal: dict) -> dict:
-    """The province's value per period (rows: period_text, value, value_text) and the goal across the chart, its
-    text at the left; rates on 0–100 %, the rest from 0."""
+    """The province's value per period (rows of trend_frame) and the goal across the chart, its text at the left,
+    under the line where the province starts above it or the goal is high in the chart; rates on 0–100 %, the rest
+    from 0."""
     top = 100.0 if metric.unit == "pct" else 1.1 * max([goal["upper"], *trend["value"].dropna()])
     line = {"mark": {"type": "line", "point": True, "color": charts.BLUE}, "encoding": {
         "x": {"field": "period_text", "type": "ordinal", "title": "Kỳ số liệu", "sort": None,
@@ -40,12 +41,14 @@ def trend_spec(trend: pd.DataFrame, metric: Metric, goal: dict) -> dict:
         "y": {"field": "value", "type": "quantitative", "title": "Toàn tỉnh (%)" if metric.unit == "pct" else "Toàn tỉnh",
               "scale": {"domain": [0, top], "nice": False}},
         "tooltip": [{"field": "period_text", "title": "Kỳ"}, {"field": "value_text", "title": "Toàn tỉnh"}]}}
-    rules = charts.rule_layers([goal], "y", end="left", under=goal["upper"] >= HIGH * top)
-    return {"layer": [line, *rules], "height": 260}
+    values = trend["value"].dropna()
+    starts_above = not values.empty and values.iloc[0] >= goal["value"]  # then the text under the line, off it
+    rules = charts.rule_layers([goal], "y", end="left", under=starts_above or goal["upper"] >= HIGH * top)
+    return {"layer": [line, *rules], "height": 260, "resolve": {"axis": {"y": "independent"}}}  # the line's y axis
 
 
 def _colour() -> dict:
-    return {"field": "status", "type": "nominal", "title": None, "legend": {"orient": "top"},
+    return {"field": "status", "type": "nominal", "title": None, "legend": {"orient": "top", "labelLimit": 300},
             "scale": {"domain": list(STATUS_COLOURS), "range": list(STATUS_COLOURS.values())}}
 
 
@@ -69,4 +72,4 @@ def communes_spec(data: pd.DataFrame, metric: Metric, goal: dict) -> dict:
     tooltip = [{"field": "commune_name", "title": "Đơn vị"}, {"field": "value_text", "title": metric.label},
                {"field": "status", "title": "Kết quả"}, {"field": "former_district", "title": "Huyện cũ"}]
     return charts.ranked_bars(data, metric.axis_title, [goal], colour=_colour(),
-                              tooltip=tooltip, both_axes=len(data) > BOTH_AXES)
+                              tooltip=tooltip, both_axes=len(data) > BOTH_AXES, rate=metric.unit == "pct")
