@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import sys
+import types
 import zipfile
 
 import openpyxl
@@ -85,3 +87,18 @@ def test_a_dtd_anywhere_in_a_part_is_refused(make_xlsx, communes, tmp_path, pad)
                 data = head + b"?>" + filler + b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + rest
             out.writestr(info.filename, data)
     assert "khai báo DTD/ENTITY" in refusal(target, communes)
+
+
+def test_a_reading_child_never_runs_the_servers_main_script_again(make_xlsx, communes, monkeypatch, tmp_path):
+    """Under Streamlit, __main__ is app.py (each script run installs it); multiprocessing would run it again in
+    every reading child."""
+    ran = tmp_path / "ran"
+    script = tmp_path / "app_like.py"
+    script.write_text(f"open({str(ran)!r}, 'w').close()\n", encoding="utf-8")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    table, findings, _ = load.check_file(make_xlsx([HEADER, ROW], "xa.xlsx"), None, communes)
+    assert table.frame["learners"].tolist() == [4365] and not findings
+    assert not ran.exists()
+    assert sys.modules["__main__"] is main  # given back

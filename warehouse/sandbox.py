@@ -16,9 +16,13 @@ import logging
 import multiprocessing
 import os
 import resource
+import sys
 import threading
 import time
 import traceback
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,8 @@ log = logging.getLogger(__name__)
 PRELOAD = ["warehouse.ingest", "warehouse.sandbox"]  # imported once by the fork server, inherited by every child
 _context_lock = threading.Lock()
 _context = None
+_main_lock = threading.Lock()
+_NO_MAIN = types.ModuleType("__main__")  # no __file__, no __spec__: nothing for a child to run again
 
 
 def memory_limit_mb() -> int:
@@ -80,7 +86,8 @@ def _run_once(fn, path: Path, args, kwargs, memory_mb: int, seconds: float) -> t
     ctx = _mp()
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child, args=(send, env, memory_mb, seconds, fn, path, args, kwargs), daemon=True)
-    child.start()
+    with _without_main():
+        child.start()
     send.close()
     try:
         outcome = _wait(receive, child, seconds)
@@ -88,6 +95,21 @@ def _run_once(fn, path: Path, args, kwargs, memory_mb: int, seconds: float) -> t
         receive.close()
         exitcode = _end(child)
     return outcome, exitcode
+
+
+@contextmanager
+def _without_main() -> Iterator[None]:
+    """While a child starts, no __main__ module for it to run again. multiprocessing makes a child run the parent's
+    main script again when __main__ is a file (spawn.prepare → runpy.run_path): under Streamlit that is app.py,
+    which every script run installs as __main__ (0,6 s and the app's code in each reading child), under
+    `python script.py` the script."""
+    with _main_lock:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = _NO_MAIN
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
 
 
 def _wait(receive, child, seconds: float) -> tuple[str, Any] | None:
