@@ -68,7 +68,8 @@ def _read_table(path: Path, *args, **kwargs):
 
 
 def run_limited(fn, path: Path, *args, **kwargs) -> tuple[Any, float]:
-    """(fn(path, *args, **kwargs), peak MB) in a child with the limits; its IngestError is raised here as is.
+    """(fn(path, *args, **kwargs), peak MB) in a child with the limits; its IngestError is raised here as is. `fn`
+    lives in an importable module (the child finds it by name; never a script's __main__: see _without_main).
 
     A child that ended with a Python error before it could answer (exit code 1, not a signal) is
     tried once more: that is the process start failing, not the file.
