@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from warehouse import metrics
+from warehouse import metrics, target_charts
 
 PAGE = "app_pages/targets.py"
 
@@ -118,6 +118,15 @@ def test_the_units_under_the_goal_come_first_under_the_axis_and_a_bar_opens_the_
     missed = rows[""]["status"].eq("Chưa đạt")
     assert missed.sum() == 23 and missed.iloc[:23].all()  # 23/96 under ≥ 70 %, as the compare page says
     assert bars["params"][0]["select"]["fields"] == ["commune_code"]  # clicked: ui.open_clicked_profile
+
+
+def test_more_units_than_bars_draws_a_histogram_with_its_goal(targets, monkeypatch):
+    monkeypatch.setattr(target_charts, "MAX_BARS", 50)  # 96 units stand for a national warehouse's thousands
+    at = targets(year="2025", indicator="3.5")
+    assert not at.exception, [e.value for e in at.exception]
+    histogram, rows = vega_charts(at)[1]
+    assert histogram["layer"][0]["encoding"]["x"]["bin"] and "params" not in histogram["layer"][0]
+    assert line_texts(histogram) == ["Mục tiêu 2025: ≥ 70 %"] and len(rows[""]) == 96
 
 
 def test_the_tables_fit_a_laptop_screen_with_short_headers_and_their_help(targets):

@@ -64,7 +64,7 @@ def communes_spec(data: pd.DataFrame, metric: Metric, goal: dict) -> dict:
     """Each unit's bar in the frame's order (rows of communes_frame), or above MAX_BARS units the histogram of their
     values, coloured by their result."""
     if len(data) > MAX_BARS:
-        bars = {"mark": "bar", "encoding": {
+        bars = {"mark": {"type": "bar"}, "encoding": {
             "x": {"field": "value", "type": "quantitative", "bin": {"maxbins": 40}, "title": metric.axis_title},
             "y": {"aggregate": "count", "type": "quantitative", "title": "Số đơn vị"}, "color": _colour()}}
         return {"layer": [bars, *charts.rule_layers([goal], "x")], "height": 300,
