@@ -123,7 +123,7 @@ n_met = int(judged["met"].eq(True).fillna(False).sum())
 st.subheader(f"Các xã so với mục tiêu: {n_met}/{len(judged)} đạt")
 if not judged.empty:
     data = ui.target_charts.communes_frame(judged, metric)
-    bars = len(data) <= ui.target_charts.MAX_BARS  # beyond, a histogram: no unit to click
+    bars = ui.target_charts.clickable(data)
     chart = st.vega_lite_chart(data, ui.target_charts.communes_spec(data, metric, goal) | locale, width="stretch",
                                key=f"targets_chart_{indicator_code}_{metric_name}_{year}",
                                **({"on_select": "rerun", "selection_mode": "commune"} if bars else {}))

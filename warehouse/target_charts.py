@@ -60,10 +60,15 @@ def communes_frame(judged: pd.DataFrame, metric: Metric) -> pd.DataFrame:
         "value_text": judged["actual"].map(metric.format), "status": judged["status"].map(metrics.status_label)})
 
 
+def clickable(data: pd.DataFrame) -> bool:
+    """Whether the units are drawn as bars, each opening its profile (else a histogram: no unit to click)."""
+    return len(data) <= MAX_BARS
+
+
 def communes_spec(data: pd.DataFrame, metric: Metric, goal: dict) -> dict:
     """Each unit's bar in the frame's order (rows of communes_frame), or above MAX_BARS units the histogram of their
     values, coloured by their result."""
-    if len(data) > MAX_BARS:
+    if not clickable(data):
         bars = {"mark": {"type": "bar"}, "encoding": {
             "x": {"field": "value", "type": "quantitative", "bin": {"maxbins": 40}, "title": metric.axis_title},
             "y": {"aggregate": "count", "type": "quantitative", "title": "Số đơn vị"}, "color": _colour()}}
