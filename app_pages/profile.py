@@ -82,20 +82,18 @@ if plan["target_year"] is not None:
         st.caption("Các chỉ tiêu của kế hoạch có số đo trong kho, so với số liệu mới nhất. "
                    "Khoảng «75–80 %» tính là đạt khi đạt cận dưới.")
         table = ui.commune_targets_table(targets)
-        colors = {"Đạt": "color: #1b7f3b", "Chưa đạt": "color: #c62828; font-weight: 600"}
         column = st.column_config.TextColumn
         # fits 1.366 px: the long names wrap (a row over 4rem wraps its text)
-        st.dataframe(table.style.map(lambda v: colors.get(v, ""), subset=["Kết quả"]), hide_index=True, placeholder="–",
+        st.dataframe(table, hide_index=True, placeholder="–",
                      width="stretch", row_height=66, height=66 * len(table) + 38, column_config={
                          "Kế hoạch": column(width=70), "Chỉ tiêu": column(width=250), "Đo bằng": column(width=170),
                          **{c: column(width=68) for c in ("Mục tiêu", "Thực tế")},
-                         "Kết quả": column(width=92), "Còn thiếu": column(width=82)})
+                         "Kết quả": ui.status_column(width=110), "Còn thiếu": column(width=82)})
 
 # ---------------------------------------------------------------- trends
-def draw_trends(trend: pd.DataFrame) -> None:
+def draw_trends(data: pd.DataFrame) -> None:
     """The rates on axes from 0 to 100 %, then the counts and per-population measures on axes from 0."""
-    year = pd.Timestamp(trend["period_end"].max()).year
-    data = ui.trends.chart_data(trend, ui.metric_targets(year), profile["commune_name"])
+    year = pd.Timestamp(data["period_end"].max()).year
     names = ui.trends.series_names(profile["commune_name"])
     locale = {"config": {"locale": ui.VEGA_LOCALE}}
     rates = data[data["is_rate"]]
@@ -111,7 +109,7 @@ def draw_trends(trend: pd.DataFrame) -> None:
         st.caption("Đường xám: toàn tỉnh (với số đếm: trung bình mỗi đơn vị).")
 
 
-trend = ui.commune_trends(code)
+trend = ui.commune_trend_chart(code, profile["commune_name"])
 if not trend.empty:
     st.subheader("Diễn biến qua các kỳ")
     draw_trends(trend)

@@ -13,8 +13,6 @@ ui.page_header(
     "«≤ x» đạt khi thực tế ≤ x.",
 )
 TABLE_ROWS = 300
-STATUS_COLORS = {"Đạt": "color: #1b7f3b; font-weight: 600", "Chưa đạt": "color: #c62828; font-weight: 600",
-                 ui.UNTRACKED: "color: #757575"}
 
 plans = ui.plans()
 if not plans:
@@ -46,16 +44,15 @@ st.caption(f"{summary['indicator_code'].nunique()} chỉ tiêu; {tracked['indica
            + (f", {counts['not_due']} chưa đến hạn" if counts["not_due"] else "")
            + (f", {counts['unjudged']} chỉ có số đo gần đúng (không đánh giá)" if counts["unjudged"] else "")
            + ". Các chỉ tiêu khác chưa có số liệu trong kho: được liệt kê, không ước đoán.")
-result_help = f"Kết quả {unit} so với mục tiêu; «{ui.UNTRACKED}»: chỉ tiêu chưa có số đo nào trong kho"
-st.dataframe(table.style.map(lambda v: STATUS_COLORS.get(v, ""), subset=[f"Kết quả {unit}"]),
-             hide_index=True, placeholder="–", width="stretch", height=35 * (len(table) + 1) + 3,
+result_help = f"Kết quả {unit} so với mục tiêu"
+st.dataframe(table, hide_index=True, placeholder="–", width="stretch", height=35 * (len(table) + 1) + 3,
              column_config={  # widths that fit a 1.366 px laptop (≈ 900 px of table); full texts on hover
                  "STT": st.column_config.TextColumn(width=40),
-                 "Chỉ tiêu": st.column_config.TextColumn(width=280, help="Chỉ tiêu như phụ lục kế hoạch ghi"),
+                 "Chỉ tiêu": st.column_config.TextColumn(width=310, help="Chỉ tiêu như phụ lục kế hoạch ghi"),
                  "Mục tiêu": st.column_config.TextColumn(width=70),
                  "Đo bằng": st.column_config.TextColumn(width=170, help="Số đo của kho dùng để đánh giá chỉ tiêu"),
                  table.columns[4]: st.column_config.TextColumn(width=70),
-                 table.columns[5]: st.column_config.TextColumn("Kết quả", width=150, help=result_help),
+                 table.columns[5]: ui.status_column("Kết quả", width=120, help=result_help),
                  "Số xã đạt": st.column_config.TextColumn("Xã đạt", width=60,
                                                          help="Số xã, phường, đặc khu đạt / số có số liệu")})
 ui.export_button(table, f"chi_tieu_{year}", key="targets_export",
@@ -104,7 +101,7 @@ with left:
     st.dataframe(per_year, hide_index=True, placeholder="–", width="stretch", column_config={
         "Năm": st.column_config.TextColumn(width=45), "Mục tiêu": st.column_config.TextColumn(width=65),
         table.columns[4]: st.column_config.TextColumn(width=65),
-        table.columns[5]: st.column_config.TextColumn("Kết quả", width=100, help=result_help),
+        table.columns[5]: ui.status_column("Kết quả", width=100, help=result_help),
         "Số xã đạt": st.column_config.TextColumn("Xã đạt", width=55, help="Số xã, phường, đặc khu đạt / số có số liệu")})
     st.caption("Mỗi năm so với số liệu mới nhất đến hết năm đó.")
 
@@ -139,9 +136,9 @@ if not judged.empty:
                + (f" Bảng hiện {TABLE_ROWS} đơn vị đầu trong {ui.number(len(table))}; tải bảng Excel để có đủ."
                   if len(table) > TABLE_ROWS else ""))
     event = st.dataframe(
-        ui.styled(shown_rows, {"Thực tế": metric.format, "Còn thiếu": lambda v: ui.shortfall_text(metric, v)})
-        .map(lambda v: STATUS_COLORS.get(v, ""), subset=["Kết quả"]),
+        ui.styled(shown_rows, {"Thực tế": metric.format, "Còn thiếu": lambda v: ui.shortfall_text(metric, v)}),
         hide_index=True, placeholder="–", width="stretch", on_select="rerun", selection_mode="single-row",
+        column_config={"Kết quả": ui.status_column(help="Kết quả của đơn vị so với mục tiêu")},
         key=f"targets_communes_{indicator_code}_{metric_name}_{year}",
     )
     ui.export_button(table, f"chi_tieu_{indicator_code}_{metric_name}_{year}", key="targets_communes_export",

@@ -47,6 +47,7 @@ def main() -> None:
             for i, path in enumerate(pages):
                 with wait_for_run(page):
                     page.goto(f"{args.url}/{path}")
+                page.wait_for_load_state("networkidle")  # a fresh browser fetches the tables' and charts' code first
                 page.wait_for_timeout(800)  # charts draw after the run's last message
                 page.screenshot(path=str(args.out / shot_name(i, path, width)))
         browser.close()

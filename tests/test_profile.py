@@ -50,6 +50,8 @@ def test_mo_cay_targets_and_peers(profile):
         "50 %", "0,0 %", "Chưa đạt", "50,0 điểm %")  # a xã: 5G only in urban areas and industrial parks
     assert tuple(targets.loc["Tỷ lệ hồ sơ tiếp nhận trực tuyến", ["Mục tiêu", "Thực tế", "Kết quả"]]) == (
         "≥ 70 %", "86,6 %", "Đạt")
+    tags = json.loads(at.dataframe[1].proto.columns)["Kết quả"]["type_config"]["options"]  # coloured by the browser
+    assert set(targets["Kết quả"]) <= {t["value"] for t in tags}
     peers = at.dataframe[2].value
     assert peers["Đơn vị"].tolist() == ["Xã Lân Phong", "Xã Long Phụng", "Xã Mỏ Cày", "Xã Mộ Đức"]  # Vietnamese order
     assert r"Các đơn vị cùng H\. Mộ Đức cũ" in [s.value for s in at.subheader]  # the name escaped for Markdown

@@ -134,4 +134,19 @@ def test_the_tables_fit_a_laptop_screen_with_short_headers_and_their_help(target
     summary = at.dataframe[0].proto
     config = json.loads(summary.columns)
     assert sum(c.get("width", 0) for c in config.values()) <= 900  # a 1.366 px laptop leaves ≈ 905 px beside the sidebar
-    assert config["Kết quả toàn tỉnh"]["label"] == "Kết quả" and "Chưa có số đo trong kho" in config["Kết quả toàn tỉnh"]["help"]
+    assert config["Kết quả toàn tỉnh"]["label"] == "Kết quả" and "«Chưa có số đo»: chỉ tiêu chưa có số đo" in config["Kết quả toàn tỉnh"]["help"]
+
+
+def test_results_read_as_tags_met_green_missed_red_long_ones_shortened(targets):
+    """Tags the browser colours (no Styler on every run); a tag does not wrap, so the long ones are shortened and
+    the column's help says what they mean."""
+    at = targets(year="2025", indicator="3.5")
+    for table, column in ((at.dataframe[0], "Kết quả toàn tỉnh"), (at.dataframe[1], "Kết quả toàn tỉnh"),
+                          (at.dataframe[2], "Kết quả")):
+        config = json.loads(table.proto.columns)[column]
+        tags = {o["value"]: o for o in config["type_config"]["options"]}
+        assert set(table.value[column]) <= set(tags), set(table.value[column]) - set(tags)
+        assert (tags["Đạt"]["color"], tags["Chưa đạt"]["color"]) == ("#1b7f3b", "#c62828")
+        assert "color" not in tags["Chưa đến hạn"] and tags["Chưa có số đo trong kho"]["label"] == "Chưa có số đo"
+        assert "«Tham khảo»: số đo chỉ gần đúng" in config["help"]
+    assert {"Đạt", "Chưa đạt"} <= set(at.dataframe[2].value["Kết quả"])  # 23/96 under ≥ 70 %

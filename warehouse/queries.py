@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from warehouse import datasets, metrics
+from warehouse import datasets, metrics, trends
 from warehouse.plans import PROVINCE
 
 Con = duckdb.DuckDBPyConnection
@@ -486,6 +486,16 @@ def commune_trends(con: Con, commune_code: str) -> pd.DataFrame:
         select * from province
         order by array_position(?, metric), series, period_end
     """, [commune_code, list(metrics.METRICS)])
+
+
+def commune_trend_chart(con: Con, commune_code: str, commune_name: str) -> pd.DataFrame:
+    """The rows of a commune's trend charts (trends.chart_data): its values and the province's over the periods, the
+    targets of the year of its latest period; empty when it has no data."""
+    trend = commune_trends(con, commune_code)
+    if trend.empty:
+        return trend
+    year = pd.Timestamp(trend["period_end"].max()).year
+    return trends.chart_data(trend, metric_targets(con, year), commune_name)
 
 
 def commune_targets(con: Con, commune_code: str, year: int) -> pd.DataFrame:
