@@ -103,20 +103,29 @@ def test_suite_covers_keys_ranges_and_part_rules(name):
 SAMPLES = {"dvctt": "dvctt.xlsx", "broadband": "broadband.xlsx", "bdhvs": "bdhvs.xlsx", "targets": "targets.xlsx"}
 
 
-def broken(frame, suite: dict):
-    """`frame` with each of the suite's row checks failed on a row of its own (a NULL, a value out of its bounds,
-    a part larger than its whole), where the frame has that column."""
+def row_checks(frame, suite: dict) -> list[dict]:
+    """The suite's checks of rows that `broken` can fail, on columns the frame has."""
+    return [e for e in suite["expectations"] if e["type"] in (quality.NOT_NULL, quality.BETWEEN, quality.PAIR)
+            and all(c in frame for c in quality._columns_of(e["kwargs"]))]
+
+
+def broken(frame, suite: dict, only: int | None = None):
+    """`frame` with each of the suite's row checks (or the `only` one) failed on a row of its own (a NULL, a value
+    out of its bounds, a part larger than its whole, an end before its start)."""
     frame = frame.copy()
-    checks = [e for e in suite["expectations"] if all(c in frame for c in quality._columns_of(e["kwargs"]))]
-    for row, e in enumerate(checks):
+    for row, e in enumerate(row_checks(frame, suite)):
+        if only is not None and row != only:
+            continue
         at, kwargs = frame.index[row % len(frame)], e["kwargs"]
         if e["type"] == quality.NOT_NULL:
             frame.loc[at, kwargs["column"]] = None
-        elif e["type"] == quality.BETWEEN and kwargs["column"] in frame:
+        elif e["type"] == quality.BETWEEN:
             bound = kwargs.get("max_value")
             frame.loc[at, kwargs["column"]] = bound + 1 if bound is not None else kwargs["min_value"] - 1
-        elif e["type"] == quality.PAIR and pd.api.types.is_numeric_dtype(frame[kwargs["column_B"]]):
+        elif pd.api.types.is_numeric_dtype(frame[kwargs["column_B"]]):
             frame.loc[at, kwargs["column_A"]] = frame.loc[at, kwargs["column_B"]] - 1
+        elif pd.api.types.is_datetime64_dtype(frame[kwargs["column_B"]]):
+            frame.loc[at, kwargs["column_A"]] = frame.loc[at, kwargs["column_B"]] - pd.Timedelta(days=1)
     return frame
 
 
@@ -128,3 +137,21 @@ def test_the_quick_pass_with_merged_checks_finds_what_each_check_finds_alone(dat
         found = quality.validate(dataset, frame, table.sheet, table.headers)
         assert found == quality.validate(dataset, frame, table.sheet, table.headers, merge=False)
     assert len({f.rule for f in found if f.row is not None}) >= 2  # the broken frame fails several kinds of check
+    if "period_end" in frame:  # the period's end before its start: a pair of dates, merged as well
+        assert any(f.rule == quality.PAIR and f.canonical == "period_start" for f in found)
+
+
+@pytest.mark.parametrize("dataset", sorted(SAMPLES))
+def test_the_quick_pass_finds_each_row_check_failed_alone(dataset, communes):
+    """All row checks stand merged as one in the quick pass: each, failed on one row alone, must still fail it."""
+    table = ingest.read_table(ROOT / "data" / "samples" / SAMPLES[dataset], dataset, communes)
+    suite = quality.load_suite(dataset)
+    checks = row_checks(table.frame, suite)
+    assert len(checks) >= 3
+    for i, e in enumerate(checks):
+        frame = broken(table.frame, suite, only=i)
+        if frame.equals(table.frame):  # a pair whose columns are neither numbers nor dates
+            continue
+        row = int(frame["source_row"].iloc[i % len(frame)])
+        found = quality.validate(dataset, frame, table.sheet, table.headers)
+        assert any(f.rule == e["type"] and f.row == row for f in found), (e, found)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from warehouse import datasets
@@ -45,13 +46,12 @@ def _batch_definition():
 
 
 def add_derived_columns(frame: pd.DataFrame, suite: dict) -> pd.DataFrame:
-    """Columns the suite's consistency checks read: sum of parts minus whole (NULL if any is NULL)."""
-    frame = frame.copy()
+    """Columns the suite's consistency checks read, added to `frame` (numbers as float64: _numpy_numbers): sum of
+    parts minus whole, NULL (NaN) if any is NULL."""
     for name, spec in suite["meta"].get("derived_columns", {}).items():
         cols = spec["sum_of"] + [spec["minus"]]
         if all(c in frame.columns for c in cols):
-            total = sum(frame[c].astype("Float64") for c in spec["sum_of"])
-            frame[name] = total - frame[spec["minus"]].astype("Float64")
+            frame[name] = sum(frame[c].to_numpy("float64") for c in spec["sum_of"]) - frame[spec["minus"]].to_numpy("float64")
     return frame
 
 
@@ -68,11 +68,9 @@ def _applicable(suite: dict, present: set[str]) -> dict:
 
 
 def _numpy_numbers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Nullable Int64/Float64 → float64 with NaN: GX vectorises only numpy dtypes."""
-    for name, dtype in frame.dtypes.items():
-        if isinstance(dtype, (pd.Int64Dtype, pd.Float64Dtype)):
-            frame[name] = frame[name].astype("float64")
-    return frame
+    """A copy with nullable Int64/Float64 as float64 with NaN: GX vectorises only numpy dtypes."""
+    return frame.astype({name: "float64" for name, dtype in frame.dtypes.items()
+                         if isinstance(dtype, (pd.Int64Dtype, pd.Float64Dtype))})
 
 
 # the offending rows' positions only (the frame's named index): GX looks every value of every offending row up one
@@ -88,12 +86,12 @@ def validate(dataset: str, frame: pd.DataFrame, sheet: str | None = None,
 
     Two passes: a quick one with BOOLEAN_ONLY results (GX's bookkeeping for the offending rows more than doubles
     the time of a clean file), then only the expectations that failed, with the rows they failed on. In the quick
-    pass, expectations of one kind and the same bounds stand merged as one (`merged`; GX spends ≈ 10 ms on each
-    expectation whatever the rows): a clean file is checked by ≈ 8 expectations instead of ≈ 25, and a merged
-    one that fails has each of its own checked in the second pass. `merge=False`: one by one (the tests' reference).
+    pass, the row checks stand merged as one (`merged`; GX spends ≈ 10 ms on each expectation whatever the rows): a
+    clean file is checked by ≈ 2 expectations instead of ≈ 25, and when the merged one fails, those of its checks
+    that fail are run in the second pass. `merge=False`: one by one (the tests' reference).
     """
     suite_json = load_suite(dataset)
-    checked = _numpy_numbers(add_derived_columns(frame, suite_json))
+    checked = add_derived_columns(_numpy_numbers(frame), suite_json)
     applicable = _applicable(suite_json, set(checked.columns))
     quick = merged(applicable["expectations"], checked) if merge else [(e, [e]) for e in applicable["expectations"]]
     quick_suite = [{**e, "meta": {**e["meta"], "position": i}} for i, (e, _) in enumerate(quick)]
@@ -119,71 +117,62 @@ BOUNDS = ("min_value", "max_value", "strict_min", "strict_max")
 MERGED = "_merged_"  # the prefix of the columns the quick pass adds to the frame
 
 
-def _merge_key(e: dict, frame: pd.DataFrame) -> tuple | None:
-    """What expectations merge on (their kind and bounds), or None for one that is checked alone."""
+def _mergeable(e: dict, dtypes: pd.Series) -> bool:
+    """Whether an expectation is a row check the quick pass merges (`_passes` judges it as GX does); `dtypes`: the
+    frame's."""
     kwargs, kind = e["kwargs"], e["type"]
-    numeric = all(c in frame and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-                  for c in _columns_of(kwargs))
-    if kind == NOT_NULL and set(kwargs) == {"column"} and kwargs["column"] in frame:
-        return (kind,)
-    if kind == BETWEEN and set(kwargs) <= {"column", *BOUNDS} and numeric and (
-            kwargs.get("min_value") is not None or kwargs.get("max_value") is not None):
-        return (kind, *(kwargs.get(b) for b in BOUNDS))
-    if kind == PAIR and set(kwargs) <= {"column_A", "column_B", "or_equal", "ignore_row_if"} and numeric \
-            and kwargs.get("ignore_row_if") == "either_value_is_missing":
-        return (kind, bool(kwargs.get("or_equal")))
-    return None
+    kinds = [dtypes.get(c) for c in _columns_of(kwargs)]
+    numeric = all(k is not None and pd.api.types.is_numeric_dtype(k) and not pd.api.types.is_bool_dtype(k)
+                  for k in kinds)
+    if kind == NOT_NULL:
+        return set(kwargs) == {"column"} and kinds[0] is not None
+    if kind == BETWEEN:
+        return set(kwargs) <= {"column", *BOUNDS} and numeric and (
+            kwargs.get("min_value") is not None or kwargs.get("max_value") is not None)
+    comparable = numeric or all(k is not None and pd.api.types.is_datetime64_dtype(k) for k in kinds)
+    return kind == PAIR and set(kwargs) <= {"column_A", "column_B", "or_equal", "ignore_row_if"} and comparable \
+        and kwargs.get("ignore_row_if") == "either_value_is_missing"
 
 
 def merged(expectations: list[dict], frame: pd.DataFrame) -> list[tuple[dict, list[dict]]]:
-    """The quick pass: (expectation, the suite's expectations it stands for). Expectations of one kind and the same
-    bounds become one on a column added to `frame` that fails on a row exactly when one of them does:
-    - not null: NULL where any of the columns is;
-    - between: the row's smallest value against the lower bound, its largest against the upper one;
-    - a ≥ b (rows missing either skipped): the row's smallest a − b against 0.
-    The suite's expectations keep their meta (`position`: the second pass reports in that order)."""
-    groups: dict[tuple, list[dict]] = {}
-    quick = []
-    for e in expectations:
-        key = _merge_key(e, frame)
-        if key is None:
-            quick.append((e, [e]))
-        else:
-            groups.setdefault(key, []).append(e)
-    for key, members in groups.items():
-        if len(members) == 1:
-            quick.append((members[0], members))
-            continue
+    """The quick pass: (expectation, the suite's expectations the second pass checks when it fails). The row checks
+    that merge (not null, between bounds, a ≥ b; `_mergeable`) become one, not null on a column added to `frame`
+    that is NULL on a row exactly when one of them fails there (`_passes`), standing for those of them that fail
+    somewhere; the others are checked as they are. The suite's expectations keep their meta (`position`: the second
+    pass reports in that order)."""
+    mergeable = [_mergeable(e, frame.dtypes) for e in expectations]
+    members = [e for e, m in zip(expectations, mergeable, strict=True) if m]
+    quick = [(e, [e]) for e, m in zip(expectations, mergeable, strict=True) if not m]
+    if len(members) == 1:
+        quick.append((members[0], members))
+    elif members:
         name = f"{MERGED}{len(frame.columns)}"
-        quick += [(e, members) for e in _merged_expectations(key, members, frame, name)]
+        passes = [_passes(e, frame) for e in members]
+        frame[name] = np.where(np.logical_and.reduce(passes), 1.0, np.nan)  # 1 where every check passes, else NULL
+        failing = [e for e, ok in zip(members, passes, strict=True) if not ok.all()]  # checked again, with rows
+        quick.append(({"type": NOT_NULL, "kwargs": {"column": name}, "meta": {}}, failing))
     return quick
 
 
-def _merged_expectations(key: tuple, members: list[dict], frame: pd.DataFrame, name: str) -> list[dict]:
-    """The expectations standing for `members` (of one `key`), on the columns `name`… they add to `frame`."""
-    kind, columns = key[0], [_columns_of(e["kwargs"]) for e in members]
-
-    def expect(type_: str, column: str, **kwargs) -> dict:
-        return {"type": type_, "kwargs": {"column": column, **kwargs}, "meta": {}}
-
+def _passes(e: dict, frame: pd.DataFrame) -> np.ndarray:
+    """Where a mergeable expectation passes, row by row, as GX judges it: a value between its bounds or NULL (GX
+    skips NULLs); a ≥ b, or either missing (ignore_row_if); not NULL. On numpy arrays (≈ 40 times pandas' speed)."""
+    kwargs, kind = e["kwargs"], e["type"]
     if kind == NOT_NULL:
-        present = frame[[c for (c,) in columns]].notna().all(axis=1)
-        frame[name] = present.astype("float64").where(present)  # 1 where every column has a value, else NULL
-        return [expect(NOT_NULL, name)]
+        return frame[kwargs["column"]].notna().to_numpy()
     if kind == PAIR:
-        differences = pd.concat([frame[a] - frame[b] for a, b in columns], axis=1)
-        frame[name] = differences.min(axis=1)
-        return [expect(BETWEEN, name, min_value=0, strict_min=not key[1])]
-    low, high, strict_low, strict_high = key[1:]
-    values = frame[[c for (c,) in columns]]
-    out = []
-    if low is not None:
-        frame[f"{name}_low"] = values.min(axis=1)
-        out.append(expect(BETWEEN, f"{name}_low", min_value=low, strict_min=bool(strict_low)))
-    if high is not None:
-        frame[f"{name}_high"] = values.max(axis=1)
-        out.append(expect(BETWEEN, f"{name}_high", max_value=high, strict_max=bool(strict_high)))
-    return out
+        a, b = frame[kwargs["column_A"]].to_numpy(), frame[kwargs["column_B"]].to_numpy()
+        missing = pd.isna(a) | pd.isna(b)
+        with np.errstate(invalid="ignore"):
+            return missing | ((a >= b) if kwargs.get("or_equal") else (a > b))
+    values, low, high = frame[kwargs["column"]].to_numpy("float64"), kwargs.get("min_value"), kwargs.get("max_value")
+    ok = np.ones(len(values), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if low is not None:
+            ok &= (values > low) if kwargs.get("strict_min") else (values >= low)
+        if high is not None:
+            ok &= (values < high) if kwargs.get("strict_max") else (values <= high)
+    return np.isnan(values) | ok
 
 
 def _suite(suite: dict, expectations: list[dict]):
