@@ -134,7 +134,8 @@ def test_the_tables_fit_a_laptop_screen_with_short_headers_and_their_help(target
     summary = at.dataframe[0].proto
     config = json.loads(summary.columns)
     assert sum(c.get("width", 0) for c in config.values()) <= 900  # a 1.366 px laptop leaves ≈ 905 px beside the sidebar
-    assert config["Kết quả toàn tỉnh"]["label"] == "Kết quả" and "«Chưa có số đo»: chỉ tiêu chưa có số đo" in config["Kết quả toàn tỉnh"]["help"]
+    result = config["Kết quả toàn tỉnh"]
+    assert result["label"] == "Kết quả" and "«Chưa có số đo»: chỉ tiêu chưa có số đo" in result["help"]
 
 
 def test_results_read_as_tags_met_green_missed_red_long_ones_shortened(targets):
