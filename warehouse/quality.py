@@ -140,7 +140,8 @@ def merged(expectations: list[dict], frame: pd.DataFrame) -> list[tuple[dict, li
     that is NULL on a row exactly when one of them fails there (`_passes`), standing for those of them that fail
     somewhere; the others are checked as they are. The suite's expectations keep their meta (`position`: the second
     pass reports in that order)."""
-    mergeable = [_mergeable(e, frame.dtypes) for e in expectations]
+    dtypes = frame.dtypes
+    mergeable = [_mergeable(e, dtypes) for e in expectations]
     members = [e for e, m in zip(expectations, mergeable, strict=True) if m]
     quick = [(e, [e]) for e, m in zip(expectations, mergeable, strict=True) if not m]
     if len(members) == 1:
