@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -140,24 +141,34 @@ def check_file(path: Path, dataset: str | None, communes: CommuneIndex, *, sheet
 
     The file is read in a limited child process (sandbox.py): whatever it holds, this returns findings.
     """
-    timings = {}
+    table, findings, timings = read_file(path, dataset, communes, sheet=sheet, period=period, unit=unit)
+    return table, (run_checks(table, timings) if table is not None else findings), timings
+
+
+def read_file(path: Path, dataset: str | None, communes: CommuneIndex, **options) -> tuple[ingest.Table | None,
+                                                                                              list[Finding], dict]:
+    """(table, the reader's findings, timings) of a file read in the sandbox, not yet checked; (None, why, …) when
+    it cannot be read."""
     t0 = time.perf_counter()
     try:
-        table, timings["read_peak_mb"] = sandbox.read_table(path, dataset, communes, sheet=sheet, period=period,
-                                                            unit=unit)
+        table, peak_mb = sandbox.read_table(path, dataset, communes, **options)
     except ingest.IngestError as exc:
         return None, [Finding(ERROR, str(exc), rule="read")], {"read": time.perf_counter() - t0}
-    timings["read"] = time.perf_counter() - t0
+    return table, table.findings, {"read_peak_mb": peak_mb, "read": time.perf_counter() - t0}
+
+
+def run_checks(table: ingest.Table, timings: dict) -> list[Finding]:
+    """The reader's findings and the dataset's great-expectations suite's on a table read, sorted (timings['checks'])."""
     t1 = time.perf_counter()
     try:
         gx_findings = quality.validate(table.dataset, table.frame, table.sheet, table.headers)
     except Exception:  # the checks failed to run: the file is refused, never loaded unchecked
-        log.exception("checks of %s failed", path.name)
+        log.exception("checks of %s (sheet %s) failed", table.dataset, table.sheet)
         gx_findings = [Finding(ERROR, "không chạy được bộ kiểm tra dữ liệu (lỗi không mong đợi, đã ghi vào nhật ký "
                                       "máy chủ); tệp chưa được nạp. Hãy báo bộ phận kỹ thuật.", rule="checks")]
     timings["checks"] = time.perf_counter() - t1
     findings = table.findings + _drop_echoes(gx_findings, table.findings)
-    return table, sorted(findings, key=sort_key), timings
+    return sorted(findings, key=sort_key)
 
 
 def _drop_echoes(gx_findings: list[Finding], read_findings: list[Finding]) -> list[Finding]:
@@ -343,25 +354,30 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
         if previous is not None:
             return _record_duplicate(con, result, path, previous, loaded_by or _user())
         communes = known_communes(con)
-    table, findings, timings = check_file(path, dataset, communes, sheet=sheet, period=period, unit=unit)
-    return write_checked(path, table, findings, timings, db_file=db_file, loaded_by=loaded_by, is_sample=is_sample,
-                         file_name=file_name, sheet=sheet, period=period, unit=unit, sha256=result.sha256)
+    table, findings, timings = read_file(path, dataset, communes, sheet=sheet, period=period, unit=unit)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the checks run while the write connection opens
+        checked = pool.submit(run_checks, table, timings) if table is not None else findings
+        return write_checked(path, table, checked, timings, db_file=db_file, loaded_by=loaded_by,
+                             is_sample=is_sample, file_name=file_name, sheet=sheet, period=period, unit=unit,
+                             sha256=result.sha256)
 
 
-def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding], timings: dict | None = None, *,
+def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding] | Future[list[Finding]],
+                  timings: dict | None = None, *,
                   db_file: Path | None = None, loaded_by: str | None = None, is_sample: bool = False,
                   file_name: str | None = None, sheet: str | None = None, period: dict | str | None = None,
                   unit: str | None = None, sha256: str | None = None, sources: pd.DataFrame | None = None) -> LoadResult:
     """Write a file already read and checked by check_file (the upload page's preview): never a second
-    read. Under the write lock the duplicate check runs again (a parallel load may have won).
+    read. Under the write lock the duplicate check runs again (a parallel load may have won). `findings` may still
+    be coming (load_path: the checks run while the connection opens).
 
     A report's figures (warehouse.extract.loading) come as a table checked apart from the file: `path` is the report,
     archived as the original, and `sources` says which sentence each value was read from (meta.value_sources)."""
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256 or sha256_of(path), sources=sources)
-    _settle(result, table, findings, dict(timings or {}))
     by = loaded_by or _user()
     with db.loading(db_file), db.write_connection(db_file) as con:
+        _settle(result, table, findings.result() if isinstance(findings, Future) else findings, dict(timings or {}))
         previous = _duplicate(con, result.sha256, sheet, period, unit)
         if previous is not None:
             return _record_duplicate(con, result, path, previous, by)
