@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from warehouse import formatting, layout, plans, plausible, reported, sources, values, xlsx
@@ -294,10 +295,12 @@ def _body(below: pd.DataFrame, data_rows: list[int], mapping: dict[int, str]) ->
     body = below.reindex(index=data_rows, columns=list(mapping)).rename(columns=mapping).reset_index(drop=True)
     for column in body.columns:
         cells = body[column]
+        if pd.api.types.is_numeric_dtype(cells) or pd.api.types.is_datetime64_any_dtype(cells):
+            continue  # numbers and dates read as such: no text to blank
         empty = cells.isna() | (cells == "") | (cells == " ")
         if empty.any():
             body[column] = cells.where(~empty, None)
-    body["source_row"] = [i + 1 for i in data_rows]
+    body["source_row"] = np.asarray(data_rows, dtype="int64") + 1
     return body
 
 
@@ -394,24 +397,20 @@ def resolve_communes(frame: pd.DataFrame, index: CommuneIndex | None, sheet: str
     if index is None or not ({"commune_code", "commune_name"} & set(frame.columns)):
         return frame, []
     empty = pd.Series("", index=frame.index, dtype="object")
-    code = _as_text(frame["commune_code"]) if "commune_code" in frame.columns else empty
-    name = _as_text(frame["commune_name"]) if "commune_name" in frame.columns else empty
-    key = code + "\x1f" + name
-    resolved: dict[str, tuple[str | None, Finding | None]] = {}
-    index.resolve_many(pd.unique(name))  # every distinct name once; the unknown ones' suggestions in one batch
-    for pair in pd.unique(key):
-        c, n = pair.split("\x1f")
-        resolved[pair] = _resolve_one(index, c or None, n or None, sheet, 0, labels)
-    codes = key.map({k: v[0] for k, v in resolved.items()})
+    code_ids, code_values = pd.factorize(_as_text(frame["commune_code"]) if "commune_code" in frame.columns else empty)
+    name_ids, name_values = pd.factorize(_as_text(frame["commune_name"]) if "commune_name" in frame.columns else empty)
+    pair_ids, pairs = pd.factorize(code_ids.astype("int64") * len(name_values) + name_ids)  # each (code, name) once
+    index.resolve_many(name_values)  # every distinct name once; the unknown ones' suggestions in one batch
+    resolved = [_resolve_one(index, code_values[p // len(name_values)] or None,
+                             name_values[p % len(name_values)] or None, sheet, 0, labels) for p in pairs]
     findings = []
-    flagged = {k: f for k, (_, f) in resolved.items() if f is not None}
-    if flagged:
-        hits = key.isin(list(flagged))
-        for row, k in zip(frame["source_row"][hits].tolist(), key[hits].tolist(), strict=True):
-            f = flagged[k]
-            findings.append(Finding(f.severity, f.message, sheet, int(row), f.column, f.value, f.rule))
+    rows = frame["source_row"].to_numpy()
+    for at in np.flatnonzero(np.array([f is not None for _, f in resolved], dtype=bool)[pair_ids]):
+        f = resolved[pair_ids[at]][1]
+        findings.append(Finding(f.severity, f.message, sheet, int(rows[at]), f.column, f.value, f.rule))
     frame = frame.drop(columns=["commune_name"], errors="ignore")
-    frame["commune_code"] = codes.astype("object").where(codes.notna(), None)
+    codes = np.array([c for c, _ in resolved], dtype=object)[pair_ids]
+    frame["commune_code"] = pd.Series(codes, index=frame.index, dtype=object)  # object: None, not pandas' NaN text
     return frame, findings
 
 

@@ -120,14 +120,18 @@ def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, l
     Infinite values ('inf', '1e400'), NaN typed as text and anything beyond MAX_NUMBER are unreadable.
     """
     out, empty = _numbers(series)
-    bad_mask = (out.isna() & ~empty) | (out.notna() & ~(out.abs() <= MAX_NUMBER))
+    numbers, empty = out.to_numpy(dtype="float64", copy=True), empty.to_numpy(dtype=bool)
+    missing = np.isnan(numbers)  # on numpy arrays: pandas' masks cost ≈ 5 ms a column of 50.000 cells
+    with np.errstate(invalid="ignore"):
+        bad_mask = (missing & ~empty) | (~missing & ~(np.abs(numbers) <= MAX_NUMBER))
+        if integer:
+            bad_mask |= ~missing & (numbers != np.floor(numbers))
+    bad = [(pos, series.iat[pos]) for pos in np.flatnonzero(bad_mask)]
+    missing |= bad_mask
     if integer:
-        bad_mask |= out.notna() & (out != np.floor(out.fillna(0)))
-    bad = [(pos, series.iat[pos]) for pos in np.flatnonzero(bad_mask.to_numpy())]
-    out[bad_mask] = np.nan
-    if integer:
-        return out.round().astype("Int64"), bad
-    return out.astype("Float64"), bad
+        whole = np.round(np.where(missing, 0, numbers)).astype("int64")
+        return pd.Series(pd.arrays.IntegerArray(whole, missing), index=series.index), bad
+    return pd.Series(pd.arrays.FloatingArray(np.where(missing, 0.0, numbers), missing), index=series.index), bad
 
 
 def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
