@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import sys
 import types
@@ -102,3 +103,26 @@ def test_a_reading_child_never_runs_the_servers_main_script_again(make_xlsx, com
     assert table.frame["learners"].tolist() == [4365] and not findings
     assert not ran.exists()
     assert sys.modules["__main__"] is main  # given back
+
+
+def test_the_units_looked_up_while_the_child_reads_reach_it(make_xlsx, communes):
+    """load_path looks the warehouse up (`later`) while the child opens the file: a name is resolved with them."""
+    path = make_xlsx([HEADER[1:], ROW[1:]], "ten_xa.xlsx")  # a name, no code: only the units resolve it
+    table, _ = sandbox.read_table(path, None, None, later=lambda: communes)
+    assert table.frame["commune_code"].tolist() == ["21421"] and table.frame["learners"].tolist() == [4365]
+
+
+def test_a_look_up_that_fails_ends_the_child_and_is_raised(make_xlsx, communes):
+    def fails():
+        raise RuntimeError("kho bị khóa")
+
+    with pytest.raises(RuntimeError, match="kho bị khóa"):
+        sandbox.read_table(make_xlsx([HEADER, ROW]), None, None, later=fails)
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]  # killed, not left reading
+
+
+def test_a_file_refused_before_it_asks_for_the_units_does_not_wait_for_them(tmp_path):
+    path = tmp_path / "rong.csv"
+    path.write_bytes(b"")
+    with pytest.raises(IngestError, match="rỗng"):  # more than a pipe holds, never read by the child
+        sandbox.read_table(path, None, None, later=lambda: "x" * 1_000_000)

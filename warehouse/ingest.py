@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -95,12 +96,14 @@ def find_header(sheets: list[Sheet], dataset: str | None) -> tuple[Dataset, Shee
 
 def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | None = None, *,
                sheet: str | None = None, period: dict[str, date] | str | None = None,
-               unit: str | None = None) -> Table:
+               unit: str | None = None, later: Callable[[], CommuneIndex] | None = None) -> Table:
     """Read, map and conform one file. Raises IngestError when the file or its table cannot be read.
 
     `sheet` picks the sheet (else the best-matching one); `period` (the dataset's period columns,
     or text as an analyst types it) fills the period for every row when the table has no period column;
     `unit` (a plan's: 'tỉnh', a code or a name) says whose plan a targets table is, else its letterhead does.
+    `later`, instead of `communes`: waits for them, asked once the rows are read (sandbox.run_limited: the parent
+    looks the warehouse up meanwhile).
     """
     path = Path(path)
     source = sources.open_source(path, xlsx.keeper)
@@ -108,6 +111,8 @@ def read_table(path: Path, dataset: str | None = None, communes: CommuneIndex | 
     found, matching = _locate(path, source, sheets, dataset, sheet)
     ds, name = found.dataset, found.sheet.name
     below = _below_header(path, found)
+    if later is not None:
+        communes = later()
     rows = layout.classify(found, below, _commune_test(communes))
     mapping, ignored, findings = _map_columns(found)
     findings += unused_columns(found, below, rows.data)

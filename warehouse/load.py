@@ -145,10 +145,10 @@ def check_file(path: Path, dataset: str | None, communes: CommuneIndex, *, sheet
     return table, (run_checks(table, timings) if table is not None else findings), timings
 
 
-def read_file(path: Path, dataset: str | None, communes: CommuneIndex, **options) -> tuple[ingest.Table | None,
-                                                                                              list[Finding], dict]:
+def read_file(path: Path, dataset: str | None, communes: CommuneIndex | None, **options) -> tuple[
+        ingest.Table | None, list[Finding], dict]:
     """(table, the reader's findings, timings) of a file read in the sandbox, not yet checked; (None, why, …) when
-    it cannot be read."""
+    it cannot be read. `options`: ingest.read_table's (`later`: the units looked up while the child reads)."""
     t0 = time.perf_counter()
     try:
         table, peak_mb = sandbox.read_table(path, dataset, communes, **options)
@@ -349,17 +349,33 @@ def load_path(path: Path, dataset: str | None = None, *, db_file: Path | None = 
     """
     path = Path(path)
     result = LoadResult(DUPLICATE, file_name or path.name, sha256_of(path))
-    with db.loading(db_file), db.write_connection(db_file) as con:
-        previous = _duplicate(con, result.sha256, sheet, period, unit)
-        if previous is not None:
-            return _record_duplicate(con, result, path, previous, loaded_by or _user())
-        communes = known_communes(con)
-    table, findings, timings = read_file(path, dataset, communes, sheet=sheet, period=period, unit=unit)
+
+    def look_up() -> CommuneIndex:
+        """The duplicate check and the units, under the write lock, while the reading child opens the file."""
+        with db.loading(db_file), db.write_connection(db_file) as con:
+            previous = _duplicate(con, result.sha256, sheet, period, unit)
+            if previous is not None:
+                raise _AlreadyLoaded(previous)
+            return known_communes(con)
+
+    try:
+        table, findings, timings = read_file(path, dataset, None, later=look_up, sheet=sheet, period=period, unit=unit)
+    except _AlreadyLoaded as loaded:
+        with db.loading(db_file), db.write_connection(db_file) as con:
+            return _record_duplicate(con, result, path, loaded.load_id, loaded_by or _user())
     with ThreadPoolExecutor(max_workers=1) as pool:  # the checks run while the write connection opens
         checked = pool.submit(run_checks, table, timings) if table is not None else findings
         return write_checked(path, table, checked, timings, db_file=db_file, loaded_by=loaded_by,
                              is_sample=is_sample, file_name=file_name, sheet=sheet, period=period, unit=unit,
                              sha256=result.sha256)
+
+
+class _AlreadyLoaded(Exception):
+    """The file was loaded before (load_id): nothing to read."""
+
+    def __init__(self, load_id: int) -> None:
+        super().__init__(load_id)
+        self.load_id = load_id
 
 
 def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding] | Future[list[Finding]],

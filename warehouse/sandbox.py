@@ -12,6 +12,7 @@ memory or time becomes an IngestError in Vietnamese; the caller records it like 
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ import threading
 import time
 import traceback
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -67,35 +68,69 @@ def _read_table(path: Path, *args, **kwargs):
     return ingest.read_table(path, *args, **kwargs)
 
 
-def run_limited(fn, path: Path, *args, **kwargs) -> tuple[Any, float]:
+def run_limited(fn, path: Path, *args, later: Callable[[], Any] | None = None, **kwargs) -> tuple[Any, float]:
     """(fn(path, *args, **kwargs), peak MB) in a child with the limits; its IngestError is raised here as is. `fn`
     lives in an importable module (the child finds it by name; never a script's __main__: see _without_main).
+
+    `later`, when given, runs here once the child has started (a load looks the warehouse up meanwhile), and
+    `fn` gets `later=`: a function that waits for its value. What `later` raises ends the child and is raised here.
 
     A child that ended with a Python error before it could answer (exit code 1, not a signal) is
     tried once more: that is the process start failing, not the file.
     """
     memory_mb, seconds = memory_limit_mb(), time_limit_s()
-    outcome, exitcode = _run_once(fn, path, args, kwargs, memory_mb, seconds)
+    value = functools.cache(later) if later is not None else None  # computed once, sent again to a second try
+    outcome, exitcode = _run_once(fn, path, args, kwargs, memory_mb, seconds, value)
     if outcome is None and exitcode == 1:
         log.warning("the reader of %s ended before it answered (exit code 1); trying once more", path)
-        outcome, exitcode = _run_once(fn, path, args, kwargs, memory_mb, seconds)
+        outcome, exitcode = _run_once(fn, path, args, kwargs, memory_mb, seconds, value)
     return _result(outcome, exitcode, path, memory_mb, seconds)
 
 
-def _run_once(fn, path: Path, args, kwargs, memory_mb: int, seconds: float) -> tuple[tuple | None, int | None]:
+def _run_once(fn, path: Path, args, kwargs, memory_mb: int, seconds: float,
+              later: Callable[[], Any] | None) -> tuple[tuple | None, int | None]:
     env = {k: v for k, v in os.environ.items() if k.startswith("WAREHOUSE_")}
     ctx = _mp()
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, env, memory_mb, seconds, fn, path, args, kwargs), daemon=True)
+    late_receive, late_send = ctx.Pipe(duplex=False) if later is not None else (None, None)
+    child = ctx.Process(target=_child, args=(send, late_receive, env, memory_mb, seconds, fn, path, args, kwargs),
+                        daemon=True)
     with _without_main():
         child.start()
     send.close()
     try:
+        if later is not None:
+            late_receive.close()
+            _send_later(late_send, _later_value(later, child, late_send))
         outcome = _wait(receive, child, seconds)
     finally:
         receive.close()
         exitcode = _end(child)
     return outcome, exitcode
+
+
+def _later_value(later: Callable[[], Any], child, pipe) -> Any:
+    """later(); when it raises, the child is killed first (it would otherwise be waited for)."""
+    try:
+        return later()
+    except BaseException:
+        child.kill()
+        pipe.close()
+        raise
+
+
+def _send_later(pipe, value: Any) -> None:
+    """Send `value` to the child without waiting for it to read: a value larger than the pipe's buffer would
+    block a child that never asks for it (a file refused before)."""
+    def send() -> None:
+        try:
+            pipe.send(value)
+        except OSError:  # the child ended without reading it
+            pass
+        finally:
+            pipe.close()
+
+    threading.Thread(target=send, daemon=True, name="sandbox-later").start()
 
 
 @contextmanager
@@ -157,9 +192,11 @@ def _result(outcome: tuple[str, Any] | None, exitcode: int | None, path: Path, m
     raise IngestError(too_large(path, memory_mb, died=True))
 
 
-def _child(send, env: dict, memory_mb: int, seconds: float, fn, path: Path, args, kwargs) -> None:
-    """In the child: set the limits, run, send one (kind, value)."""
+def _child(send, late, env: dict, memory_mb: int, seconds: float, fn, path: Path, args, kwargs) -> None:
+    """In the child: set the limits, run, send one (kind, value). `late`: the pipe a `later` value comes by."""
     os.environ.update(env)
+    if late is not None:
+        kwargs = {**kwargs, "later": late.recv}
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     cpu = int(seconds) + 1
