@@ -120,8 +120,8 @@ def _later_value(later: Callable[[], Any], child, pipe) -> Any:
 
 
 def _send_later(pipe, value: Any) -> None:
-    """Send `value` to the child without waiting for it to read: a value larger than the pipe's buffer would
-    block a child that never asks for it (a file refused before)."""
+    """Send `value` to the child without waiting for it to read it: a value larger than the pipe's buffer would
+    hold this process up when the child never asks for it (a file refused before)."""
     def send() -> None:
         try:
             pipe.send(value)
