@@ -1,8 +1,8 @@
 """Benchmark of loads against their floor: a dvctt workbook of 1.000, 50.000 and 300.000 rows × 12 columns
 loaded into a warehouse that holds the communes (GX imported before, as in a running server), and the floor
 of each: reading its cells into columns (fastexcel, the fastest reader there is) and inserting them into a
-DuckDB file, the least any loader must do, measured in turn with the loads. Then a file of 50.000 unknown commune names, refused with a
-suggestion for each. Prints a table; writes bench/out/loads.json ({"50000": {"load": s, "floor": s}, …}).
+DuckDB file, the least any loader must do, measured in turn with the loads. Then a file of 50.000 unknown
+commune names, refused with a suggestion for each. Prints a table; writes bench/out/loads.json ({"50000": {"load": s, "floor": s}, …}).
 
     .venv/bin/python bench/loads.py [--repeat 3]
 
