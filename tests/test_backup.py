@@ -208,7 +208,8 @@ def test_backup_waits_for_a_writer_holding_the_lock(source_copy, tmp_path):
 
 
 def test_backup_keeps_what_a_killed_load_committed(source_copy, tmp_path, make_csv):
-    """Killed after its commit: the load is only in the WAL and its original only a .part file; both are in the backup."""
+    """Killed after its commit: the load is in the file (a write connection checkpoints at each commit: no WAL) and its
+    original only a .part file; both are in the backup."""
     path = make_csv(REJECTED_CSV.replace("100,150,0", "100,60,40"), "bi_ngat.csv")
     marker = tmp_path / "after_commit"
     env = {**os.environ, "WAREHOUSE_DB": str(source_copy), "GX_ANALYTICS_ENABLED": "False"}
@@ -224,13 +225,34 @@ def test_backup_keeps_what_a_killed_load_committed(source_copy, tmp_path, make_c
         proc.wait(timeout=10)
     wal = source_copy.with_name(source_copy.name + ".wal")
     [part] = (source_copy.parent / "archive").glob(".*.part")
-    assert wal.exists()
+    assert not wal.exists()
 
     made = backup.backup(tmp_path / "backups", db_file=source_copy)
-    assert wal.exists() and part.exists()  # the live folder is left as it was
+    assert part.exists()  # the live folder is left as it was
     assert made.counts["meta.loads"] == 5 and made.counts["raw.dvctt"] == len(raw_tables(source_copy)["dvctt"])
     target = tmp_path / "elsewhere" / "warehouse.duckdb"
     backup.restore(made.path, target)
     [(stored,)] = rows(target, "select stored_path from meta.loads where file_name = 'bi_ngat.csv'")
     assert Path(stored).name == part.name[1:].rsplit(".", 2)[0] and Path(stored).read_bytes() == path.read_bytes()
     assert not [p for p in made.path.rglob(".*")]
+
+
+KILLED_WRITER = """
+import os, signal, sys
+import duckdb
+con = duckdb.connect(sys.argv[1])  # not a write connection: its commit goes to the write-ahead log
+con.execute("update meta.loads set retracted_at = now(), retracted_by = 'killed' where load_id = ?", [int(sys.argv[2])])
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_backup_folds_in_the_log_a_killed_writer_left(source_copy, tmp_path):
+    """A writer killed before it closed (one that left its commit in the WAL) loses nothing: the backup has it."""
+    [(dvctt_load,)] = rows(source_copy, "select load_id from meta.loads where dataset = 'dvctt' and status = 'loaded'")
+    killed = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(source_copy), str(dvctt_load)], cwd=ROOT)
+    assert killed.returncode == -signal.SIGKILL
+    wal = source_copy.with_name(source_copy.name + ".wal")
+    assert wal.exists()
+    made = backup.backup(tmp_path / "backups", db_file=source_copy)
+    assert wal.exists()  # the live folder is left as it was
+    assert made.counts["meta.loads.retracted"] == 2
