@@ -35,20 +35,6 @@ def test_rejected_file_writes_no_row_and_is_quarantined(db_file, make_xlsx):
     assert "quarantine" in stored and Path(stored).read_bytes() == path.read_bytes()
 
 
-def test_rows_inserted_while_the_checks_run_are_taken_out_when_they_refuse(db_file, make_xlsx):
-    """load_path inserts the rows while great-expectations checks them: a file only the checks refuse (the reader
-    found nothing: the same unit and period twice) leaves no row and no gap in the load numbers."""
-    twice = ["21421", "01/07/2025", "30/10/2025", 3781, 3276, 505]
-    refused = load.load_path(make_xlsx([HEADER, twice, twice], "twice.xlsx"), db_file=db_file)
-    assert refused.status == load.REJECTED and refused.table.findings == []
-    assert [f.rule for f in refused.errors] == ["expect_compound_columns_to_be_unique"] * 2
-    accepted = load.load_path(make_xlsx([HEADER, twice], "once.xlsx"), db_file=db_file)
-    assert accepted.status == load.LOADED and accepted.load_id == refused.load_id + 1
-    assert count(db_file, "select count(*) from raw.dvctt") == 1
-    assert count(db_file, f"select count(*) from raw.dvctt where load_id = {accepted.load_id}") == 1
-    assert count(db_file, "select count(*) from meta.loads") == count(db_file, "select max(load_id) from meta.loads")
-
-
 def test_accepted_file_is_archived_and_counted(db_file, make_xlsx):
     path = make_xlsx([HEADER, ["21421", "01/07/2025", "30/10/2025", 3781, 3276, 505]])
     result = load.load_path(path, db_file=db_file, loaded_by="chuyên viên A")

@@ -16,7 +16,6 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -251,11 +250,8 @@ def _database_folder(con: duckdb.DuckDBPyConnection) -> Path | None:
 
 
 def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *,
-               loaded_by: str, is_sample: bool, settle: Callable[[], None] | None = None) -> None:
-    """Record the attempt and, when accepted, its rows: one transaction. Sets result.load_id.
-
-    `settle`, when given, settles `result` once its checks end (load_path runs them in a thread): result.table's rows
-    are inserted meanwhile, in the transaction, and taken out again when the checks refuse the file."""
+               loaded_by: str, is_sample: bool) -> None:
+    """Record the attempt and, when accepted, its rows: one transaction. Sets result.load_id."""
     t0 = time.perf_counter()
     folder = _database_folder(con)
     if folder is not None:
@@ -263,8 +259,7 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
     con.begin()
     stored = part = None
     try:
-        (load_id,), = con.execute("select nextval('meta.load_id_seq')").fetchall()  # fetched whole: no result left open
-        rows_in = settle is not None and _insert_while_checked(con, result, load_id, settle)
+        load_id = con.execute("select nextval('meta.load_id_seq')").fetchone()[0]
         if folder is not None and result.status != DUPLICATE:  # a duplicate's original is archived already
             sub = "archive" if result.status == LOADED else "quarantine"
             stored = _stored_already(con, result.sha256, folder / sub)  # a report feeding several datasets: once
@@ -272,8 +267,7 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
                 stored, part = _store(path, folder / sub, load_id, result.sha256, result.file_name)
         _insert_meta(con, load_id, result, stored, loaded_by, is_sample)
         if result.status == LOADED:
-            if not rows_in:
-                _insert_rows(con, result.dataset, result.table.frame, load_id)
+            _insert_rows(con, result.dataset, result.table.frame, load_id)
             _insert_qualifiers(con, result.table.qualifiers, load_id)
             _insert_sources(con, result.sources, load_id)
         con.commit()
@@ -285,28 +279,7 @@ def write_load(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, *
     if part is not None:
         os.replace(part, stored)
     result.load_id = load_id
-    result.timings["insert"] = time.perf_counter() - t0 - result.timings.pop("checks_waited", 0.0)
-
-
-def _insert_while_checked(con: duckdb.DuckDBPyConnection, result: LoadResult, load_id: int,
-                          settle: Callable[[], None]) -> bool:
-    """Insert the rows of result.table (one the reader refused nothing of) while its checks end, then settle(): True
-    when they stay in (the file is accepted); a refused file's rows are rolled back and the transaction begun again.
-    The checks are waited for even when the insert fails (its error is then raised)."""
-    table = result.table
-    early = table is not None and not errors(table.findings)
-    try:
-        if early:
-            _insert_rows(con, table.dataset, table.frame, load_id)
-    finally:
-        waited = time.perf_counter()
-        settle()
-        result.timings["checks_waited"] = time.perf_counter() - waited
-    if early and result.status != LOADED:
-        con.rollback()
-        con.begin()
-        return False
-    return early
+    result.timings["insert"] = time.perf_counter() - t0
 
 
 def _insert_meta(con, load_id: int, result: LoadResult, stored: Path | None, loaded_by: str, is_sample: bool) -> None:
@@ -412,24 +385,19 @@ def write_checked(path: Path, table: ingest.Table | None, findings: list[Finding
                   unit: str | None = None, sha256: str | None = None, sources: pd.DataFrame | None = None) -> LoadResult:
     """Write a file already read and checked by check_file (the upload page's preview): never a second
     read. Under the write lock the duplicate check runs again (a parallel load may have won). `findings` may still
-    be coming (load_path: the checks run while the connection opens and the rows go in, see write_load).
+    be coming (load_path: the checks run while the connection opens).
 
     A report's figures (warehouse.extract.loading) come as a table checked apart from the file: `path` is the report,
     archived as the original, and `sources` says which sentence each value was read from (meta.value_sources)."""
     path = Path(path)
-    result = LoadResult(DUPLICATE, file_name or path.name, sha256 or sha256_of(path), sources=sources, table=table)
-    by, pending = loaded_by or _user(), isinstance(findings, Future)
-
-    def settle() -> None:
-        _settle(result, table, findings.result() if pending else findings, dict(timings or {}))
-
+    result = LoadResult(DUPLICATE, file_name or path.name, sha256 or sha256_of(path), sources=sources)
+    by = loaded_by or _user()
     with db.loading(db_file), db.write_connection(db_file) as con:
+        _settle(result, table, findings.result() if isinstance(findings, Future) else findings, dict(timings or {}))
         previous = _duplicate(con, result.sha256, sheet, period, unit)
-        if previous is not None or not pending:
-            settle()
         if previous is not None:
             return _record_duplicate(con, result, path, previous, by)
-        _write(con, result, path, by, is_sample, settle if pending else None)
+        _write(con, result, path, by, is_sample)
     return result
 
 
@@ -443,11 +411,10 @@ def _record_duplicate(con: duckdb.DuckDBPyConnection, result: LoadResult, path: 
     return result
 
 
-def _write(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, loaded_by: str, is_sample: bool,
-           settle: Callable[[], None] | None = None) -> None:
+def _write(con: duckdb.DuckDBPyConnection, result: LoadResult, path: Path, loaded_by: str, is_sample: bool) -> None:
     """write_load; when writing fails unexpectedly (rolled back), the attempt is recorded as rejected."""
     try:
-        write_load(con, result, path, loaded_by=loaded_by, is_sample=is_sample, settle=settle)
+        write_load(con, result, path, loaded_by=loaded_by, is_sample=is_sample)
     except Exception as exc:
         log.exception("writing load of %s failed", result.file_name)
         result.status, result.rows = REJECTED, 0
