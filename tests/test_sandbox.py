@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 import sys
 import types
@@ -126,3 +127,12 @@ def test_a_file_refused_before_it_asks_for_the_units_does_not_wait_for_them(tmp_
     path.write_bytes(b"")
     with pytest.raises(IngestError, match="rỗng"):  # more than a pipe holds, never read by the child
         sandbox.read_table(path, None, None, later=lambda: "x" * 1_000_000)
+
+
+def test_the_reading_children_ask_for_huge_pages_and_the_server_is_left_as_it_was():
+    """The fork server starts with glibc's malloc asking for transparent huge pages (fewer page faults while a child
+    reads); this process's environment is not changed, an administrator's GLIBC_TUNABLES is kept."""
+    outer = os.environ.get("GLIBC_TUNABLES")
+    in_child, _ = sandbox.run_limited(os.getenv, "GLIBC_TUNABLES")
+    assert in_child == (outer or "glibc.malloc.hugetlb=1")
+    assert os.environ.get("GLIBC_TUNABLES") == outer
