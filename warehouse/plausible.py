@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from warehouse import formatting, values
@@ -50,12 +51,20 @@ def _cell(dates: pd.Series, frame: pd.DataFrame, row: int | None):
     return dates.iloc[0] if row is None else dates[frame["source_row"] == row].iloc[0]
 
 
+def unit_populations(codes: pd.Series, populations: dict[str, int]) -> pd.Series:
+    """Each row's unit's population (Float64, NA where unknown), each unit looked up once (Series.map with the dict:
+    ≈ 30 ms at 50.000 rows)."""
+    units, uniques = pd.factorize(codes)
+    known = np.append([populations.get(code, np.nan) for code in uniques], np.nan)  # -1, no unit: the last, NaN
+    return pd.Series(known[units], index=codes.index).astype("Float64")
+
+
 def per_person_findings(ds: Dataset, frame: pd.DataFrame, sheet: str, labels: dict[str, str],
                         populations: dict[str, int]) -> list[Finding]:
     """Counts above PER_PERSON_FACTOR × the unit's population."""
     if not populations or "commune_code" not in frame.columns:
         return []
-    population = frame["commune_code"].map(populations).astype("Float64")
+    population = unit_populations(frame["commune_code"], populations)
     findings = []
     for column in PER_PERSON.get(ds.name, ()):
         if column not in frame.columns:

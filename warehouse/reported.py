@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from warehouse import formatting, metrics
+from warehouse import formatting, metrics, plausible
 from warehouse.datasets import Dataset
 from warehouse.findings import WARNING, Finding
 
@@ -23,7 +23,7 @@ def _decimals(value: float) -> int:
 def _denominator(frame: pd.DataFrame, metric: metrics.Metric, populations: dict[str, int]) -> pd.Series | None:
     if metric.denominator != "population":
         return frame[metric.denominator].astype("Float64") if metric.denominator in frame.columns else None
-    known = frame["commune_code"].map(populations).astype("Float64") if "commune_code" in frame.columns else None
+    known = plausible.unit_populations(frame["commune_code"], populations) if "commune_code" in frame.columns else None
     if "reported_population" in frame.columns:
         given = frame["reported_population"].astype("Float64")
         return given if known is None else given.fillna(known)
