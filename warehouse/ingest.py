@@ -296,16 +296,19 @@ def _rows_frame(rows: list[list], start: int) -> pd.DataFrame:
 
 
 def _body(below: pd.DataFrame, data_rows: list[int], mapping: dict[int, str]) -> pd.DataFrame:
-    """The data rows, mapped columns only, empty text as None, with source_row."""
-    body = below.reindex(index=data_rows, columns=list(mapping)).rename(columns=mapping).reset_index(drop=True)
+    """The data rows, mapped columns only (their names unique, _map_columns), empty text as None, with source_row."""
+    rows = np.asarray(data_rows, dtype="int64")
+    at = below.index.get_indexer(rows)  # taken by position: a reindex by 50.000 labels and renaming copy it thrice
+    body = pd.DataFrame({name: pd.Series(below[pos].to_numpy()[at], dtype=below[pos].dtype)  # dtype kept: no text
+                         for pos, name in mapping.items()})  # turned into pandas' Arrow strings
     for column in body.columns:
         cells = body[column]
         if pd.api.types.is_numeric_dtype(cells) or pd.api.types.is_datetime64_any_dtype(cells):
             continue  # numbers and dates read as such: no text to blank
-        empty = cells.isna() | (cells == "") | (cells == " ")
+        empty = cells.isna() | cells.isin(("", " "))  # by hash: half the time of two comparisons
         if empty.any():
             body[column] = cells.where(~empty, None)
-    body["source_row"] = np.asarray(data_rows, dtype="int64") + 1
+    body["source_row"] = rows + 1
     return body
 
 
