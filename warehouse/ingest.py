@@ -340,7 +340,8 @@ def conform(ds: Dataset, body: pd.DataFrame, sheet: str,
     """Parse every mapped column by its kind; unreadable cells become NULL + an error. A number written
     with a qualifier ('trên 75%') loads as its number + a warning; returns those as (source_row, column,
     qualifier, as written)."""
-    out = pd.DataFrame({"source_row": body["source_row"].astype("int64")})
+    source_rows = body["source_row"].to_numpy(dtype="int64")
+    out = {"source_row": source_rows}  # a frame at the end: a column added to one makes a new index each time
     findings, qualifiers = [], []
     for column in ds.columns:
         if column.name not in body.columns:
@@ -355,15 +356,16 @@ def conform(ds: Dataset, body: pd.DataFrame, sheet: str,
         label = labels.get(column.name, column.label)
         findings += [
             Finding(ERROR, f"không đọc được; cần {values.EXPECTED_VI[column.kind]}", sheet,
-                    int(out["source_row"].iat[pos]), label, str(written.iat[pos]), rule="parse")
+                    int(source_rows[pos]), label, str(written.iat[pos]), rule="parse")
             for pos, _ in bad
         ]
         unreadable = {pos for pos, _ in bad}
         for pos, q in qualified.items():
             if pos not in unreadable:
-                row, text = int(out["source_row"].iat[pos]), str(written.iat[pos])
+                row, text = int(source_rows[pos]), str(written.iat[pos])
                 findings.append(_qualified_finding(q, sheet, row, label, text, column.name))
                 qualifiers.append((row, column.name, q.qualifier, text))
+    out = pd.DataFrame(out)
     if "period" in out.columns:
         out["period"] = out["period"] + pd.offsets.MonthEnd(0)
     findings += _fraction_percentages(ds, out, sheet, labels)
