@@ -126,6 +126,7 @@ def bench_loads(base: Path, tmp: Path, repeat: int, record) -> dict[str, dict[st
     """Each size: the load's parts and its floor, recorded as `record(what, seconds, note)`; the unknown names.
     Returns {rows: {"load": median s, "floor": median s}} (also written to bench/out/loads.json)."""
     figures = {}
+    os.sync()  # what others wrote (make bench makes the national warehouse first) is not flushed by a load's fsync
     for rows in SIZES:
         path = dvctt_file(rows)
         times = max(1, repeat // 2) if rows > 100_000 else repeat
