@@ -297,10 +297,12 @@ def _rows_frame(rows: list[list], start: int) -> pd.DataFrame:
 
 def _body(below: pd.DataFrame, data_rows: list[int], mapping: dict[int, str]) -> pd.DataFrame:
     """The data rows, mapped columns only (their names unique, _map_columns), empty text as None, with source_row."""
+    # each column taken by position with its dtype (text stays object, not pandas' Arrow strings): a reindex by
+    # 50.000 labels, a rename and a reset copied the frame three times
     rows = np.asarray(data_rows, dtype="int64")
-    at = below.index.get_indexer(rows)  # taken by position: a reindex by 50.000 labels and renaming copy it thrice
-    body = pd.DataFrame({name: pd.Series(below[pos].to_numpy()[at], dtype=below[pos].dtype)  # dtype kept: no text
-                         for pos, name in mapping.items()})  # turned into pandas' Arrow strings
+    at = below.index.get_indexer(rows)
+    body = pd.DataFrame({name: pd.Series(below[pos].to_numpy()[at], dtype=below[pos].dtype)
+                         for pos, name in mapping.items()})
     for column in body.columns:
         cells = body[column]
         if pd.api.types.is_numeric_dtype(cells) or pd.api.types.is_datetime64_any_dtype(cells):
