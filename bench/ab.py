@@ -19,12 +19,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 
 def worker(checkout: Path, workbook: Path) -> None:
-    """Load `workbook` into a fresh copy of a communes-only warehouse at each line read; print the seconds."""
+    """Load `workbook` into a fresh copy of a communes-only warehouse at each line read (the checkout's
+    bench/loads.timed_loads); print the seconds."""
     sys.path.insert(0, str(checkout))
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     from bench import loads
@@ -35,15 +35,9 @@ def worker(checkout: Path, workbook: Path) -> None:
     base = loads.communes_only(tmp)
     print("ready", flush=True)
     for i, _ in enumerate(sys.stdin):
-        target = tmp / f"load-{i}" / "warehouse.duckdb"
-        target.parent.mkdir()
-        shutil.copyfile(base, target)
-        t0 = time.perf_counter()
-        result = load.load_path(workbook, "dvctt", db_file=target)
-        seconds = time.perf_counter() - t0
+        parts, result = loads.timed_loads(base, tmp, workbook, "dvctt", 1, str(i))
         assert result.status == load.LOADED, result.summary()
-        shutil.rmtree(target.parent)
-        print(f"{seconds:.4f}", flush=True)
+        print(f"{parts['total'][0]:.4f}", flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
 
 

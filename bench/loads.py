@@ -2,7 +2,8 @@
 loaded into a warehouse that holds the communes (GX imported before, as in a running server), and the floor
 of each: reading its cells into columns (fastexcel, the fastest reader there is) and inserting them into a
 DuckDB file, the least any loader must do, measured in turn with the loads. Then a file of 50.000 unknown
-commune names, refused with a suggestion for each. Prints a table; writes bench/out/loads.json ({"50000": {"load": s, "floor": s}, …}).
+commune names, refused with a suggestion for each. Prints a table; writes bench/out/loads.json
+({"50000": {"load": s, "floor": s}, …}).
 
     .venv/bin/python bench/loads.py [--repeat 3]
 

@@ -11,9 +11,10 @@ file is copied while holding the shared lock — writers wait, the app's snapsho
 do not. An original never changes once it has its final name: those present are copied first,
 without the lock, and the ones that arrived meanwhile under it. A byte copy of the file under the lock is a consistent
 database: DuckDB's EXPORT DATABASE is not needed, and the copy keeps what an export would have
-to rebuild (views, the load_id sequence). The app's writers checkpoint at each commit (db.write_connection), but
-another writer killed after its commit leaves committed transactions in `warehouse.duckdb.wal`: the WAL is copied
-too and folded into the copy (opened read-write once) before it is hashed. Hidden `.….part` originals can only be leftovers of a
+to rebuild (views, the load_id sequence). The app's writers checkpoint at each commit
+(db.write_connection), but another writer killed after its commit leaves committed transactions in
+`warehouse.duckdb.wal`: the WAL is copied too and folded into the copy (opened read-write once) before it
+is hashed. Hidden `.….part` originals can only be leftovers of a
 killed load while the lock is held: the one whose meta.loads row was committed is kept under its
 final name (as load.recover_stored would), the others are left out. The copy is tied to
 DuckDB's storage format: restore with the same or a newer duckdb (the manifest records it).
